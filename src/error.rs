@@ -1,0 +1,81 @@
+//! The one error type of the function, with the stable names that Step Functions matches on.
+
+use lambda_runtime::Diagnostic;
+
+/// Name of the error raised for a payload the function cannot accept.
+pub const INVALID_INPUT: &str = "InvalidInput";
+/// Name of the error raised when the function's environment is misconfigured.
+pub const INVALID_CONFIGURATION: &str = "InvalidConfiguration";
+/// Name of the error raised when DMS gave no usable answer.
+pub const DMS_UNAVAILABLE: &str = "DmsUnavailable";
+
+/// Everything an invocation can fail with. Each variant maps to one `errorType`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The payload is not something the function can act on; DMS was not called.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// An environment default is invalid; DMS was not called.
+    #[error("{0}")]
+    InvalidConfiguration(String),
+    /// DMS answered with a fault; `code` is DMS's own wire name for it.
+    #[error("{message}")]
+    Dms { code: String, message: String },
+    /// No usable answer from DMS: no connection, no answer in time, a 5xx, or an unreadable response.
+    #[error("{0}")]
+    DmsUnavailable(String),
+}
+
+impl Error {
+    /// The stable `errorType` a state machine matches in `ErrorEquals`.
+    pub fn error_type(&self) -> &str {
+        match self {
+            Error::InvalidInput(_) => INVALID_INPUT,
+            Error::InvalidConfiguration(_) => INVALID_CONFIGURATION,
+            Error::Dms { code, .. } => code,
+            Error::DmsUnavailable(_) => DMS_UNAVAILABLE,
+        }
+    }
+
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput(message.into())
+    }
+}
+
+impl From<Error> for Diagnostic {
+    fn from(error: Error) -> Diagnostic {
+        Diagnostic {
+            error_type: error.error_type().to_owned(),
+            error_message: error.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostic_carries_the_stable_name_and_the_message() {
+        let cases = [
+            (Error::InvalidInput("bad".into()), "InvalidInput"),
+            (
+                Error::InvalidConfiguration("bad".into()),
+                "InvalidConfiguration",
+            ),
+            (Error::DmsUnavailable("bad".into()), "DmsUnavailable"),
+            (
+                Error::Dms {
+                    code: "KMSNotFoundFault".into(),
+                    message: "bad".into(),
+                },
+                "KMSNotFoundFault",
+            ),
+        ];
+        for (error, name) in cases {
+            let diagnostic = Diagnostic::from(error);
+            assert_eq!(diagnostic.error_type, name);
+            assert_eq!(diagnostic.error_message, "bad");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The Lambda handler: parse, resolve, call DMS (or not, in a dry run), answer.
+
+use std::time::SystemTime;
+
+use aws_sdk_databasemigration::Client;
+use lambda_runtime::LambdaEvent;
+use serde_json::Value;
+
+use crate::config::Defaults;
+use crate::dms;
+use crate::error::Error;
+use crate::naming::NameSeed;
+use crate::output::{DryRunOutput, RunOutput};
+use crate::payload::{self, Origin};
+use crate::request;
+
+/// What every invocation shares: the DMS client and the defaults, both built once per process.
+#[derive(Debug, Clone)]
+pub struct App {
+    client: Client,
+    defaults: Result<Defaults, Error>,
+}
+
+impl App {
+    /// `defaults` is kept even when invalid, so that each invocation can report it by name.
+    pub fn new(client: Client, defaults: Result<Defaults, Error>) -> Self {
+        if let Err(error) = &defaults {
+            tracing::error!(error_type = error.error_type(), %error, "invalid configuration: every invocation will fail until it is fixed");
+        }
+        App { client, defaults }
+    }
+
+    /// Handles one invocation.
+    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, Error> {
+        let (payload, context) = event.into_parts();
+        tracing::debug!(%payload, "payload");
+        let deadline = context.deadline;
+        let result = self.start(payload, deadline).await;
+        if let Err(error) = &result {
+            tracing::warn!(error_type = error.error_type(), %error, outcome = "error", "assessment run not started");
+        }
+        result
+    }
+
+    async fn start(&self, payload: Value, deadline_ms: u64) -> Result<Value, Error> {
+        let defaults = self.defaults.as_ref().map_err(Clone::clone)?;
+        let invocation = payload::parse(payload)?;
+        let request = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
+        let (source, event_type) = match &invocation.origin {
+            Origin::Direct => ("direct", None),
+            Origin::CustomEvent { source } => (source.as_str(), None),
+            Origin::DmsTaskEvent { event_type } => ("aws.dms", event_type.as_deref()),
+        };
+
+        if invocation.payload.dry_run.unwrap_or(defaults.dry_run) {
+            tracing::info!(
+                task_arn = %request.replication_task_arn,
+                run_name = %request.assessment_run_name,
+                source,
+                event_type,
+                outcome = "dry-run",
+                "assessment run not started: dry run"
+            );
+            return to_json(&DryRunOutput {
+                dry_run: true,
+                request: &request,
+            });
+        }
+
+        let budget = dms::budget(deadline_ms, SystemTime::now());
+        let started =
+            dms::within(budget, dms::start_assessment_run(&self.client, &request)).await?;
+        let output = RunOutput::from(started).with_request_fallbacks(&request);
+        tracing::info!(
+            task_arn = %output.replication_task_arn,
+            run_name = %output.assessment_run_name,
+            run_arn = %output.replication_task_assessment_run_arn,
+            status = %output.status,
+            already_existed = output.already_existed,
+            source,
+            event_type,
+            outcome = if output.already_existed { "already-existed" } else { "started" },
+            "assessment run started"
+        );
+        to_json(&output)
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<Value, Error> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::DmsUnavailable(format!("the result could not be encoded: {e}")))
+}

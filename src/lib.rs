@@ -1,0 +1,19 @@
+//! Starts AWS DMS premigration assessment runs from Step Functions tasks and EventBridge events.
+//!
+//! The modules follow an invocation: [`payload`] (what arrives), [`config`] (defaults from the
+//! environment), [`request`] (what is sent, after defaults and validation, named by [`naming`]),
+//! [`dms`] (the calls), [`output`] (what is returned) and [`error`] (the names Step Functions sees).
+
+pub mod config;
+pub mod dms;
+pub mod error;
+pub mod handler;
+pub mod naming;
+pub mod output;
+pub mod payload;
+pub mod request;
+pub mod validate;
+
+pub use config::Defaults;
+pub use error::Error;
+pub use handler::App;

@@ -1,0 +1,295 @@
+//! What arrives: a direct payload, a custom EventBridge event carrying one, or a native DMS task event.
+
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::validate;
+
+/// The `detail-type` of the native DMS events the function accepts.
+pub const DMS_TASK_STATE_CHANGE: &str = "DMS Replication Task State Change";
+
+/// Members accepted in a payload, in their API spelling; each is accepted in camelCase too.
+pub const MEMBERS: [&str; 12] = [
+    "ReplicationTaskArn",
+    "ServiceAccessRoleArn",
+    "ResultLocationBucket",
+    "ResultLocationFolder",
+    "ResultEncryptionMode",
+    "ResultKmsKeyArn",
+    "AssessmentRunName",
+    "IncludeOnly",
+    "Exclude",
+    "Tags",
+    "IdempotencyKey",
+    "DryRun",
+];
+
+/// A tag as given in the payload.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    /// Tag key.
+    pub key: String,
+    /// Tag value; DMS allows a tag without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The members of a payload as given: `None` when absent or `null`, otherwise the value unchecked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Payload {
+    pub replication_task_arn: Option<String>,
+    pub service_access_role_arn: Option<String>,
+    pub result_location_bucket: Option<String>,
+    pub result_location_folder: Option<String>,
+    pub result_encryption_mode: Option<String>,
+    pub result_kms_key_arn: Option<String>,
+    pub assessment_run_name: Option<String>,
+    pub include_only: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub tags: Option<Vec<Tag>>,
+    pub idempotency_key: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+/// Where an invocation came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A direct invocation, e.g. a Step Functions `lambda:invoke` task.
+    Direct,
+    /// An EventBridge event from another source, whose `detail` is a payload.
+    CustomEvent { source: String },
+    /// A native `aws.dms` replication task state change.
+    DmsTaskEvent { event_type: Option<String> },
+}
+
+/// A parsed invocation: the payload, where it came from and the EventBridge event id if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub payload: Payload,
+    pub origin: Origin,
+    pub event_id: Option<String>,
+}
+
+impl Invocation {
+    /// What makes a generated run name deterministic: the `IdempotencyKey`, else the event id.
+    pub fn identity(&self) -> Option<&str> {
+        self.payload
+            .idempotency_key
+            .as_deref()
+            .or(self.event_id.as_deref())
+    }
+}
+
+/// Parses an invocation's JSON into an [`Invocation`], checking shape and types (not values).
+pub fn parse(event: Value) -> Result<Invocation, Error> {
+    let Value::Object(object) = event else {
+        return Err(Error::invalid_input(format!(
+            "the payload must be a JSON object, not {}",
+            kind(&event)
+        )));
+    };
+    if ["detail-type", "detail", "source"]
+        .iter()
+        .any(|k| object.contains_key(*k))
+    {
+        parse_event(object)
+    } else {
+        Ok(Invocation {
+            payload: parse_payload(object, "")?,
+            origin: Origin::Direct,
+            event_id: None,
+        })
+    }
+}
+
+fn parse_event(object: Map<String, Value>) -> Result<Invocation, Error> {
+    let event: EventBridgeEvent<Value> =
+        serde_json::from_value(Value::Object(object)).map_err(|e| {
+            Error::invalid_input(format!(
+                "the payload looks like an EventBridge event but is not one: {e}"
+            ))
+        })?;
+    let event_id = event.id.filter(|id| !id.is_empty());
+
+    if event.source != "aws.dms" {
+        let Value::Object(detail) = event.detail else {
+            return Err(Error::invalid_input(format!(
+                "the EventBridge event's detail must be a JSON object holding the payload, not {}",
+                kind(&event.detail)
+            )));
+        };
+        return Ok(Invocation {
+            payload: parse_payload(detail, "detail.")?,
+            origin: Origin::CustomEvent {
+                source: event.source,
+            },
+            event_id,
+        });
+    }
+
+    if event.detail_type != DMS_TASK_STATE_CHANGE {
+        return Err(Error::invalid_input(format!(
+            "DMS events of detail-type `{}` are not supported; the supported DMS event type is `{DMS_TASK_STATE_CHANGE}`",
+            event.detail_type
+        )));
+    }
+    let task_arn = event
+        .resources
+        .and_then(|r| r.into_iter().next())
+        .ok_or_else(|| Error::invalid_input("the DMS event has no task ARN in resources[0]"))?;
+    validate::task_arn(&task_arn).map_err(|why| {
+        Error::invalid_input(format!("the DMS event's resources[0] `{task_arn}` {why}"))
+    })?;
+    let event_type = event
+        .detail
+        .get("eventType")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Ok(Invocation {
+        payload: Payload {
+            replication_task_arn: Some(task_arn),
+            ..Payload::default()
+        },
+        origin: Origin::DmsTaskEvent { event_type },
+        event_id,
+    })
+}
+
+/// Parses a direct payload; `at` prefixes member names in messages (`detail.` inside an event).
+fn parse_payload(object: Map<String, Value>, at: &str) -> Result<Payload, Error> {
+    let mut payload = Payload::default();
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    for (given, value) in object {
+        let Some(member) = MEMBERS
+            .iter()
+            .copied()
+            .find(|m| *m == given || camel(m) == given)
+        else {
+            return Err(Error::invalid_input(format!(
+                "unknown member `{at}{given}`; accepted members are {} (or their camelCase spellings)",
+                MEMBERS.join(", ")
+            )));
+        };
+        if let Some((_, first)) = seen.iter().find(|(m, _)| *m == member) {
+            return Err(Error::invalid_input(format!(
+                "`{at}{first}` and `{at}{given}` are the same member; give it once"
+            )));
+        }
+        let name = format!("{at}{given}");
+        seen.push((member, given));
+        if value.is_null() {
+            continue;
+        }
+        match member {
+            "ReplicationTaskArn" => payload.replication_task_arn = Some(string(&name, value)?),
+            "ServiceAccessRoleArn" => payload.service_access_role_arn = Some(string(&name, value)?),
+            "ResultLocationBucket" => payload.result_location_bucket = Some(string(&name, value)?),
+            "ResultLocationFolder" => payload.result_location_folder = Some(string(&name, value)?),
+            "ResultEncryptionMode" => payload.result_encryption_mode = Some(string(&name, value)?),
+            "ResultKmsKeyArn" => payload.result_kms_key_arn = Some(string(&name, value)?),
+            "AssessmentRunName" => payload.assessment_run_name = Some(string(&name, value)?),
+            "IncludeOnly" => payload.include_only = Some(strings(&name, value)?),
+            "Exclude" => payload.exclude = Some(strings(&name, value)?),
+            "Tags" => payload.tags = Some(tags(&name, value)?),
+            "IdempotencyKey" => payload.idempotency_key = Some(string(&name, value)?),
+            "DryRun" => {
+                payload.dry_run = Some(
+                    value
+                        .as_bool()
+                        .ok_or_else(|| wrong_type(&name, "a boolean", &value))?,
+                )
+            }
+            _ => unreachable!("every accepted member is handled"),
+        }
+    }
+    Ok(payload)
+}
+
+/// `ReplicationTaskArn` → `replicationTaskArn`.
+fn camel(member: &str) -> String {
+    let mut chars = member.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_lowercase())
+        .into_iter()
+        .chain(chars)
+        .collect()
+}
+
+fn string(name: &str, value: Value) -> Result<String, Error> {
+    match value {
+        Value::String(s) => Ok(s),
+        other => Err(wrong_type(name, "a string", &other)),
+    }
+}
+
+fn strings(name: &str, value: Value) -> Result<Vec<String>, Error> {
+    let Value::Array(items) = value else {
+        return Err(wrong_type(name, "an array of strings", &value));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::String(s) if !s.trim().is_empty() => Ok(s),
+            Value::String(_) => Err(Error::invalid_input(format!(
+                "`{name}[{i}]` is empty; give an assessment name"
+            ))),
+            other => Err(wrong_type(&format!("{name}[{i}]"), "a string", &other)),
+        })
+        .collect()
+}
+
+fn tags(name: &str, value: Value) -> Result<Vec<Tag>, Error> {
+    let Value::Array(items) = value else {
+        return Err(wrong_type(
+            name,
+            "an array of {\"Key\", \"Value\"} objects",
+            &value,
+        ));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let at = format!("{name}[{i}]");
+            let Value::Object(members) = item else {
+                return Err(wrong_type(&at, "a {\"Key\", \"Value\"} object", &item));
+            };
+            let (mut key, mut value) = (None, None);
+            for (given, v) in members {
+                match given.as_str() {
+                    "Key" | "key" if key.is_none() => key = Some(string(&format!("{at}.{given}"), v)?),
+                    "Value" | "value" if value.is_none() => {
+                        value = (!v.is_null()).then(|| string(&format!("{at}.{given}"), v)).transpose()?
+                    }
+                    _ => {
+                        return Err(Error::invalid_input(format!(
+                            "`{at}` has an unexpected or repeated member `{given}`; a tag has `Key` and `Value`"
+                        )))
+                    }
+                }
+            }
+            let key = key.ok_or_else(|| Error::invalid_input(format!("`{at}` has no `Key`")))?;
+            validate::tag(&key, value.as_deref()).map_err(|why| Error::invalid_input(format!("`{at}` {why}")))?;
+            Ok(Tag { key, value })
+        })
+        .collect()
+}
+
+fn wrong_type(name: &str, expected: &str, value: &Value) -> Error {
+    Error::invalid_input(format!("`{name}` must be {expected}, not {}", kind(value)))
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

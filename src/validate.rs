@@ -1,0 +1,347 @@
+//! Checks on single values (ARNs, bucket names, run names, tags). Each returns the reason a value is
+//! wrong, so that the caller can name the member or variable it came from.
+
+/// Encryption modes DMS accepts for assessment results.
+pub const ENCRYPTION_MODES: [&str; 2] = ["SSE_S3", "SSE_KMS"];
+
+/// The encryption mode that allows a KMS key.
+pub const SSE_KMS: &str = "SSE_KMS";
+
+/// Longest `AssessmentRunName` the function sends.
+pub const MAX_RUN_NAME_LEN: usize = 255;
+
+/// An ARN split into the fields the checks look at.
+struct Arn<'a> {
+    service: &'a str,
+    region: &'a str,
+    account: &'a str,
+    resource: &'a str,
+}
+
+/// Splits `arn:<partition>:<service>:<region>:<account>:<resource>` and checks the partition.
+fn split_arn(value: &str) -> Option<Arn<'_>> {
+    let mut parts = value.splitn(6, ':');
+    if parts.next()? != "arn" || !is_partition(parts.next()?) {
+        return None;
+    }
+    Some(Arn {
+        service: parts.next()?,
+        region: parts.next()?,
+        account: parts.next()?,
+        resource: parts.next()?,
+    })
+}
+
+/// `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, …
+fn is_partition(value: &str) -> bool {
+    value == "aws"
+        || value.strip_prefix("aws-").is_some_and(|rest| {
+            rest.split('-')
+                .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
+        })
+}
+
+/// `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-central-2`, …
+fn is_region(value: &str) -> bool {
+    let words: Vec<&str> = value.split('-').collect();
+    let Some((number, names)) = words.split_last() else {
+        return false;
+    };
+    names.len() >= 2
+        && names
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_account(value: &str) -> bool {
+    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Checks a DMS replication task ARN and returns its resource id.
+pub fn task_arn(value: &str) -> Result<&str, String> {
+    const SHAPE: &str = "arn:<partition>:dms:<region>:<12-digit account>:task:<id>";
+    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {SHAPE}"))?;
+    if arn.service != "dms" || !is_region(arn.region) || !is_account(arn.account) {
+        return Err(format!("is not a DMS task ARN of the form {SHAPE}"));
+    }
+    let id = arn.resource.strip_prefix("task:").ok_or_else(|| {
+        format!(
+            "names a DMS `{}` resource, not a replication task ({SHAPE})",
+            resource_kind(arn.resource)
+        )
+    })?;
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(format!("has an invalid task id `{id}` ({SHAPE})"));
+    }
+    Ok(id)
+}
+
+fn resource_kind(resource: &str) -> &str {
+    resource.split(':').next().unwrap_or(resource)
+}
+
+/// Checks an IAM role ARN: `arn:<partition>:iam::<account>:role/<path/name>`.
+pub fn role_arn(value: &str) -> Result<(), String> {
+    const SHAPE: &str = "arn:<partition>:iam::<12-digit account>:role/<name>";
+    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {SHAPE}"))?;
+    let name = arn.resource.strip_prefix("role/");
+    let name_ok = name.is_some_and(|name| {
+        !name.is_empty()
+            && !name.ends_with('/')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b))
+    });
+    if arn.service != "iam" || !arn.region.is_empty() || !is_account(arn.account) || !name_ok {
+        return Err(format!("is not an IAM role ARN of the form {SHAPE}"));
+    }
+    Ok(())
+}
+
+/// Checks a KMS key or alias ARN.
+pub fn kms_key_arn(value: &str) -> Result<(), String> {
+    const SHAPE: &str =
+        "arn:<partition>:kms:<region>:<12-digit account>:key/<id> or …:alias/<name>";
+    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {SHAPE}"))?;
+    let target = arn
+        .resource
+        .strip_prefix("key/")
+        .or_else(|| arn.resource.strip_prefix("alias/"));
+    let target_ok = target.is_some_and(|t| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
+    });
+    if arn.service != "kms" || !is_region(arn.region) || !is_account(arn.account) || !target_ok {
+        return Err(format!("is not a KMS key or alias ARN of the form {SHAPE}"));
+    }
+    Ok(())
+}
+
+/// Checks an S3 bucket name against the general-purpose bucket naming rules.
+pub fn bucket_name(value: &str) -> Result<(), String> {
+    let fail = |why: &str| Err(format!("is not a valid S3 bucket name: {why}"));
+    if !(3..=63).contains(&value.len()) {
+        return fail("it must be 3 to 63 characters long");
+    }
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return fail("only lower-case letters, digits, dots and hyphens are allowed");
+    }
+    let edge_ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if !edge_ok(value.as_bytes()[0]) || !edge_ok(value.as_bytes()[value.len() - 1]) {
+        return fail("it must begin and end with a letter or digit");
+    }
+    if value.contains("..") || value.contains(".-") || value.contains("-.") {
+        return fail("dots may not be adjacent to each other or to hyphens");
+    }
+    if value.parse::<std::net::Ipv4Addr>().is_ok() {
+        return fail("it must not be formatted as an IP address");
+    }
+    if ["xn--", "sthree-", "amzn-s3-demo-"]
+        .iter()
+        .any(|p| value.starts_with(p))
+        || ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"]
+            .iter()
+            .any(|s| value.ends_with(s))
+    {
+        return fail("it uses a prefix or suffix that S3 reserves");
+    }
+    Ok(())
+}
+
+/// Checks `ResultEncryptionMode`.
+pub fn encryption_mode(value: &str) -> Result<(), String> {
+    if ENCRYPTION_MODES.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be exactly `SSE_S3` or `SSE_KMS`, not `{value}`"
+        ))
+    }
+}
+
+/// Checks an explicit `AssessmentRunName`: 1 to 255 characters.
+pub fn run_name(value: &str) -> Result<(), String> {
+    let len = value.chars().count();
+    if len == 0 || len > MAX_RUN_NAME_LEN {
+        return Err(format!(
+            "must be 1 to {MAX_RUN_NAME_LEN} characters long (it has {len})"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a prefix for generated run names: lower-case letters, digits and single hyphens,
+/// starting with a letter and not ending with a hyphen, at most 64 characters.
+pub fn run_name_prefix(value: &str) -> Result<(), String> {
+    const MAX: usize = 64;
+    let ok = value.len() <= MAX
+        && value.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+        && !value.ends_with('-')
+        && !value.contains("--")
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be at most {MAX} lower-case letters, digits and single hyphens, start with a letter and not end with a hyphen, not `{value}`"
+        ))
+    }
+}
+
+/// Checks a tag: key 1–128 characters, value at most 256, no `aws:` or `dms:` key prefix.
+pub fn tag(key: &str, value: Option<&str>) -> Result<(), String> {
+    let key_len = key.chars().count();
+    if !(1..=128).contains(&key_len) {
+        return Err(format!(
+            "has a key of {key_len} characters; keys must be 1 to 128 characters long"
+        ));
+    }
+    let lower = key.to_ascii_lowercase();
+    if lower.starts_with("aws:") || lower.starts_with("dms:") {
+        return Err(format!(
+            "has the key `{key}`; keys starting with `aws:` or `dms:` are reserved"
+        ));
+    }
+    if let Some(value) = value {
+        let len = value.chars().count();
+        if len > 256 {
+            return Err(format!(
+                "`{key}` has a value of {len} characters; values are at most 256 characters long"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_arns_are_accepted_in_every_partition_and_give_their_id() {
+        assert_eq!(
+            task_arn("arn:aws:dms:us-east-1:123456789012:task:ABCDEF123").unwrap(),
+            "ABCDEF123"
+        );
+        assert!(task_arn("arn:aws-cn:dms:cn-north-1:123456789012:task:X1").is_ok());
+        assert!(task_arn("arn:aws-us-gov:dms:us-gov-west-1:123456789012:task:X1").is_ok());
+    }
+
+    #[test]
+    fn other_dms_resources_and_malformed_arns_are_rejected_with_the_reason() {
+        let err = task_arn("arn:aws:dms:us-east-1:123456789012:endpoint:ABC").unwrap_err();
+        assert!(err.contains("`endpoint` resource"), "{err}");
+        let err = task_arn("arn:aws:dms:us-east-1:123456789012:rep:ABC").unwrap_err();
+        assert!(err.contains("`rep` resource"), "{err}");
+        for bad in [
+            "",
+            "task:ABC",
+            "arn:aws:dms:us-east-1:12345678901:task:ABC",
+            "arn:aws:rds:us-east-1:123456789012:task:ABC",
+            "arn:aws:dms::123456789012:task:ABC",
+            "arn:aws:dms:us-east-1:123456789012:task:",
+            "arn:aws:dms:us-east-1:123456789012:task:AB C",
+            "arn:gcp:dms:us-east-1:123456789012:task:ABC",
+        ] {
+            assert!(task_arn(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn role_arns() {
+        assert!(role_arn("arn:aws:iam::123456789012:role/dms-assessment").is_ok());
+        assert!(role_arn("arn:aws:iam::123456789012:role/service-role/dms+x=y,z.a@b_c").is_ok());
+        assert!(role_arn("arn:aws:iam::123456789012:user/someone").is_err());
+        assert!(role_arn("arn:aws:iam:us-east-1:123456789012:role/r").is_err());
+        assert!(role_arn("arn:aws:iam::123456789012:role/").is_err());
+    }
+
+    #[test]
+    fn kms_arns() {
+        assert!(kms_key_arn(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        )
+        .is_ok());
+        assert!(kms_key_arn("arn:aws:kms:us-east-1:123456789012:alias/dms/results").is_ok());
+        assert!(kms_key_arn("1234abcd-12ab-34cd-56ef-1234567890ab").is_err());
+        assert!(kms_key_arn("arn:aws:kms:us-east-1:123456789012:grant/x").is_err());
+    }
+
+    #[test]
+    fn bucket_names() {
+        for good in ["my-bucket", "a.b.c", "abc", "0results-2026"] {
+            assert!(bucket_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "ab",
+            "My-Bucket",
+            "-bucket",
+            "bucket-",
+            "a..b",
+            "a.-b",
+            "192.168.1.1",
+            "xn--bucket",
+            "b-s3alias",
+            &"a".repeat(64),
+        ] {
+            assert!(bucket_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn encryption_modes_are_exact() {
+        assert!(encryption_mode("SSE_S3").is_ok());
+        assert!(encryption_mode("SSE_KMS").is_ok());
+        assert!(encryption_mode("sse_kms").is_err());
+        assert!(encryption_mode("AES256").is_err());
+    }
+
+    #[test]
+    fn run_names_count_characters() {
+        assert!(run_name("x").is_ok());
+        assert!(run_name(&"é".repeat(255)).is_ok());
+        assert!(run_name(&"x".repeat(256)).is_err());
+        assert!(run_name("").is_err());
+    }
+
+    #[test]
+    fn prefixes() {
+        assert!(run_name_prefix("assessment").is_ok());
+        assert!(run_name_prefix("pre-2026").is_ok());
+        for bad in [
+            "",
+            "Assessment",
+            "1st",
+            "a--b",
+            "a-",
+            "a_b",
+            &"a".repeat(65),
+        ] {
+            assert!(run_name_prefix(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tags() {
+        assert!(tag("team", Some("migrations")).is_ok());
+        assert!(tag("équipe", Some("données")).is_ok());
+        assert!(tag("team", None).is_ok());
+        assert!(tag("", None).is_err());
+        assert!(tag(&"k".repeat(129), None).is_err());
+        assert!(tag("k", Some(&"v".repeat(257))).is_err());
+        assert!(tag("aws:cloudformation", None).is_err());
+        assert!(tag("DMS:x", None).is_err());
+    }
+}

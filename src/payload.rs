@@ -293,3 +293,222 @@ fn kind(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:ABCDEF123";
+
+    fn invalid(event: Value) -> String {
+        match parse(event) {
+            Err(Error::InvalidInput(message)) => message,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn pascal_and_camel_case_members_are_read() {
+        let pascal =
+            parse(json!({"ReplicationTaskArn": TASK, "IncludeOnly": ["a"], "DryRun": true}))
+                .unwrap();
+        let camel =
+            parse(json!({"replicationTaskArn": TASK, "includeOnly": ["a"], "dryRun": true}))
+                .unwrap();
+        assert_eq!(pascal, camel);
+        assert_eq!(pascal.payload.replication_task_arn.as_deref(), Some(TASK));
+        assert_eq!(pascal.payload.include_only, Some(vec!["a".to_owned()]));
+        assert_eq!(pascal.payload.dry_run, Some(true));
+        assert_eq!(pascal.origin, Origin::Direct);
+    }
+
+    #[test]
+    fn an_unknown_member_is_named_and_the_accepted_ones_listed() {
+        let message = invalid(json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["a"]}));
+        assert!(message.contains("`IncludeOnlly`"), "{message}");
+        for member in MEMBERS {
+            assert!(message.contains(member), "{message}");
+        }
+    }
+
+    #[test]
+    fn both_spellings_of_one_member_are_refused() {
+        let message = invalid(json!({"ReplicationTaskArn": TASK, "replicationTaskArn": TASK}));
+        assert!(message.contains("same member"), "{message}");
+    }
+
+    #[test]
+    fn only_objects_are_payloads() {
+        for (event, kind) in [
+            (json!([]), "an array"),
+            (json!("x"), "a string"),
+            (json!(1), "a number"),
+            (Value::Null, "null"),
+        ] {
+            let message = invalid(event);
+            assert!(
+                message.contains("JSON object") && message.contains(kind),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_named() {
+        let cases = [
+            (
+                json!({"ReplicationTaskArn": 7}),
+                "`ReplicationTaskArn` must be a string, not a number",
+            ),
+            (
+                json!({"IncludeOnly": "a"}),
+                "`IncludeOnly` must be an array of strings, not a string",
+            ),
+            (
+                json!({"Exclude": ["a", 1]}),
+                "`Exclude[1]` must be a string, not a number",
+            ),
+            (json!({"Exclude": ["a", " "]}), "`Exclude[1]` is empty"),
+            (
+                json!({"DryRun": "true"}),
+                "`DryRun` must be a boolean, not a string",
+            ),
+            (json!({"Tags": {"Key": "a"}}), "`Tags` must be an array"),
+            (json!({"Tags": [{"Value": "a"}]}), "`Tags[0]` has no `Key`"),
+            (
+                json!({"Tags": [{"Key": "a", "Colour": "b"}]}),
+                "unexpected or repeated member `Colour`",
+            ),
+            (
+                json!({"Tags": [{"Key": "aws:x"}]}),
+                "`Tags[0]` has the key `aws:x`",
+            ),
+        ];
+        for (event, expected) in cases {
+            let message = invalid(event);
+            assert!(
+                message.contains(expected),
+                "{message} should contain {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn null_members_count_as_absent() {
+        let invocation =
+            parse(json!({"ReplicationTaskArn": TASK, "ResultLocationFolder": null, "Tags": null}))
+                .unwrap();
+        assert_eq!(invocation.payload.result_location_folder, None);
+        assert_eq!(invocation.payload.tags, None);
+    }
+
+    #[test]
+    fn tags_keep_unicode_and_may_lack_a_value() {
+        let invocation =
+            parse(json!({"Tags": [{"Key": "équipe", "Value": "données"}, {"key": "solo"}]}))
+                .unwrap();
+        assert_eq!(
+            invocation.payload.tags.unwrap(),
+            vec![
+                Tag {
+                    key: "équipe".into(),
+                    value: Some("données".into())
+                },
+                Tag {
+                    key: "solo".into(),
+                    value: None
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_custom_event_carries_the_payload_in_detail_and_its_id_as_identity() {
+        let event = json!({
+            "version": "0", "id": "event-1", "detail-type": "Start assessment", "source": "com.example.migrations",
+            "account": "123456789012", "time": "2026-11-26T10:00:00Z", "region": "us-east-1", "resources": [],
+            "detail": {"ReplicationTaskArn": TASK}
+        });
+        let invocation = parse(event.clone()).unwrap();
+        assert_eq!(
+            invocation.origin,
+            Origin::CustomEvent {
+                source: "com.example.migrations".into()
+            }
+        );
+        assert_eq!(invocation.identity(), Some("event-1"));
+
+        let mut keyed = event;
+        keyed["detail"]["IdempotencyKey"] = json!("key-1");
+        assert_eq!(parse(keyed).unwrap().identity(), Some("key-1"));
+    }
+
+    #[test]
+    fn a_custom_event_names_members_inside_detail() {
+        let message = invalid(
+            json!({"id": "1", "detail-type": "x", "source": "s", "detail": {"Bucket": "b"}}),
+        );
+        assert!(message.contains("`detail.Bucket`"), "{message}");
+        let message =
+            invalid(json!({"id": "1", "detail-type": "x", "source": "s", "detail": "text"}));
+        assert!(
+            message.contains("detail must be a JSON object"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_incomplete_event_is_refused() {
+        let message = invalid(json!({"source": "s", "detail": {}}));
+        assert!(
+            message.contains("EventBridge event") && message.contains("detail-type"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_dms_task_event_gives_the_task_from_resources() {
+        let invocation = parse(json!({
+            "id": "e-2", "detail-type": DMS_TASK_STATE_CHANGE, "source": "aws.dms", "resources": [TASK],
+            "detail": {"type": "REPLICATION_TASK", "category": "StateChange", "eventType": "REPLICATION_TASK_STOPPED"}
+        }))
+        .unwrap();
+        assert_eq!(
+            invocation.payload.replication_task_arn.as_deref(),
+            Some(TASK)
+        );
+        assert_eq!(
+            invocation.origin,
+            Origin::DmsTaskEvent {
+                event_type: Some("REPLICATION_TASK_STOPPED".into())
+            }
+        );
+        assert_eq!(invocation.identity(), Some("e-2"));
+    }
+
+    #[test]
+    fn other_dms_events_are_refused_naming_the_supported_type() {
+        let message = invalid(json!({
+            "id": "e", "detail-type": "DMS Replication Instance State Change", "source": "aws.dms",
+            "resources": ["arn:aws:dms:us-east-1:123456789012:rep:ABC"], "detail": {}
+        }));
+        assert!(
+            message.contains("DMS Replication Instance State Change")
+                && message.contains(DMS_TASK_STATE_CHANGE),
+            "{message}"
+        );
+        let message = invalid(
+            json!({"id": "e", "detail-type": DMS_TASK_STATE_CHANGE, "source": "aws.dms", "resources": [], "detail": {}}),
+        );
+        assert!(message.contains("resources[0]"), "{message}");
+        let message = invalid(json!({
+            "id": "e", "detail-type": DMS_TASK_STATE_CHANGE, "source": "aws.dms",
+            "resources": ["arn:aws:dms:us-east-1:123456789012:endpoint:ABC"], "detail": {}
+        }));
+        assert!(
+            message.contains("resources[0]") && message.contains("endpoint"),
+            "{message}"
+        );
+    }
+}

@@ -175,3 +175,293 @@ fn optional(given: &Option<String>, default: &Option<String>) -> Option<String> 
 fn invalid(member: &str, value: &str, why: &str) -> Error {
     Error::invalid_input(format!("{member} `{value}` {why}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::parse;
+    use serde_json::{json, Value};
+    use std::time::SystemTime;
+
+    const TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:ABCDEF123";
+    const ROLE: &str = "arn:aws:iam::123456789012:role/dms-assessment";
+    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:alias/dms";
+    const UNIQUE: NameSeed<'static> = NameSeed::Unique {
+        now: SystemTime::UNIX_EPOCH,
+        random: 7,
+    };
+
+    fn env_defaults() -> Defaults {
+        Defaults {
+            service_access_role_arn: Some(ROLE.into()),
+            result_location_bucket: Some("results".into()),
+            result_location_folder: Some("runs".into()),
+            ..Defaults::default()
+        }
+    }
+
+    fn resolve_with(payload: Value, defaults: &Defaults) -> Result<StartRequest, Error> {
+        resolve(&parse(payload).unwrap(), defaults, UNIQUE)
+    }
+
+    fn invalid(payload: Value, defaults: &Defaults) -> String {
+        match resolve_with(payload, defaults) {
+            Err(Error::InvalidInput(message)) => message,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_fill_what_the_payload_leaves_out() {
+        let request = resolve_with(json!({"ReplicationTaskArn": TASK}), &env_defaults()).unwrap();
+        assert_eq!(request.service_access_role_arn, ROLE);
+        assert_eq!(request.result_location_bucket, "results");
+        assert_eq!(request.result_location_folder.as_deref(), Some("runs"));
+        assert_eq!(
+            request.assessment_run_name,
+            "assessment-abcdef123-19700101t000000z-00000007"
+        );
+    }
+
+    #[test]
+    fn the_payload_wins_over_defaults() {
+        let request = resolve_with(
+            json!({"ReplicationTaskArn": TASK, "ServiceAccessRoleArn": "arn:aws:iam::123456789012:role/other",
+                   "ResultLocationBucket": "other-bucket", "ResultLocationFolder": "", "AssessmentRunName": "Mine 1"}),
+            &env_defaults(),
+        )
+        .unwrap();
+        assert_eq!(
+            request.service_access_role_arn,
+            "arn:aws:iam::123456789012:role/other"
+        );
+        assert_eq!(request.result_location_bucket, "other-bucket");
+        assert_eq!(
+            request.result_location_folder, None,
+            "an empty string clears the default folder"
+        );
+        assert_eq!(request.assessment_run_name, "Mine 1");
+    }
+
+    #[test]
+    fn required_members_are_named_with_their_variable() {
+        let message = invalid(json!({}), &env_defaults());
+        assert!(
+            message.contains("ReplicationTaskArn is required"),
+            "{message}"
+        );
+        let message = invalid(json!({"ReplicationTaskArn": TASK}), &Defaults::default());
+        assert!(
+            message.contains("ServiceAccessRoleArn") && message.contains("SERVICE_ACCESS_ROLE_ARN"),
+            "{message}"
+        );
+        let defaults = Defaults {
+            service_access_role_arn: Some(ROLE.into()),
+            ..Defaults::default()
+        };
+        let message = invalid(json!({"ReplicationTaskArn": TASK}), &defaults);
+        assert!(
+            message.contains("ResultLocationBucket") && message.contains("RESULT_LOCATION_BUCKET"),
+            "{message}"
+        );
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "ServiceAccessRoleArn": ""}),
+            &env_defaults(),
+        );
+        assert!(
+            message.contains("ServiceAccessRoleArn must not be empty"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let cases = [
+            (
+                json!({"ReplicationTaskArn": "arn:aws:dms:us-east-1:123456789012:endpoint:X"}),
+                "ReplicationTaskArn",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "ServiceAccessRoleArn": "role"}),
+                "ServiceAccessRoleArn",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "ResultLocationBucket": "Bad_Bucket"}),
+                "ResultLocationBucket",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "ResultEncryptionMode": "KMS"}),
+                "ResultEncryptionMode",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "ResultEncryptionMode": "SSE_KMS", "ResultKmsKeyArn": "k"}),
+                "ResultKmsKeyArn",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "AssessmentRunName": ""}),
+                "AssessmentRunName",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "AssessmentRunName": "x".repeat(256)}),
+                "AssessmentRunName",
+            ),
+        ];
+        for (payload, member) in cases {
+            let message = invalid(payload, &env_defaults());
+            assert!(
+                message.starts_with(member),
+                "{message} should name {member}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_kms_key_needs_sse_kms() {
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "ResultKmsKeyArn": KEY}),
+            &env_defaults(),
+        );
+        assert!(
+            message.contains("ResultKmsKeyArn") && message.contains("SSE_KMS"),
+            "{message}"
+        );
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "ResultEncryptionMode": "SSE_S3", "ResultKmsKeyArn": KEY}),
+            &env_defaults(),
+        );
+        assert!(message.contains("SSE_KMS"), "{message}");
+        let request = resolve_with(
+            json!({"ReplicationTaskArn": TASK, "ResultEncryptionMode": "SSE_KMS", "ResultKmsKeyArn": KEY}),
+            &env_defaults(),
+        )
+        .unwrap();
+        assert_eq!(request.result_kms_key_arn.as_deref(), Some(KEY));
+    }
+
+    #[test]
+    fn the_default_key_follows_the_resolved_mode() {
+        let defaults = Defaults {
+            result_encryption_mode: Some("SSE_KMS".into()),
+            result_kms_key_arn: Some(KEY.into()),
+            ..env_defaults()
+        };
+        let request = resolve_with(json!({"ReplicationTaskArn": TASK}), &defaults).unwrap();
+        assert_eq!(request.result_kms_key_arn.as_deref(), Some(KEY));
+        let request = resolve_with(
+            json!({"ReplicationTaskArn": TASK, "ResultEncryptionMode": "SSE_S3"}),
+            &defaults,
+        )
+        .unwrap();
+        assert_eq!(request.result_encryption_mode.as_deref(), Some("SSE_S3"));
+        assert_eq!(request.result_kms_key_arn, None);
+    }
+
+    #[test]
+    fn include_only_and_exclude_are_one_choice() {
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "IncludeOnly": ["a"], "Exclude": ["b"]}),
+            &env_defaults(),
+        );
+        assert!(message.contains("IncludeOnly and Exclude"), "{message}");
+
+        let mut defaults = env_defaults();
+        defaults.selection.include_only = vec!["default-check".into()];
+        let request = resolve_with(json!({"ReplicationTaskArn": TASK}), &defaults).unwrap();
+        assert_eq!(request.include_only, ["default-check"]);
+        let request = resolve_with(
+            json!({"ReplicationTaskArn": TASK, "Exclude": ["b"]}),
+            &defaults,
+        )
+        .unwrap();
+        assert!(
+            request.include_only.is_empty(),
+            "the payload's choice replaces the default's"
+        );
+        assert_eq!(request.exclude, ["b"]);
+        let request = resolve_with(
+            json!({"ReplicationTaskArn": TASK, "IncludeOnly": []}),
+            &defaults,
+        )
+        .unwrap();
+        assert!(
+            request.include_only.is_empty() && request.exclude.is_empty(),
+            "an empty list runs everything"
+        );
+    }
+
+    #[test]
+    fn the_name_is_deterministic_for_a_key_or_an_event_id() {
+        let a = resolve(
+            &parse(json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "exec-1"})).unwrap(),
+            &env_defaults(),
+            NameSeed::unique_now(),
+        )
+        .unwrap();
+        let b = resolve(
+            &parse(json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "exec-1"})).unwrap(),
+            &env_defaults(),
+            NameSeed::unique_now(),
+        )
+        .unwrap();
+        assert_eq!(a.assessment_run_name, b.assessment_run_name);
+        assert!(
+            a.assessment_run_name.starts_with("assessment-abcdef123-"),
+            "{}",
+            a.assessment_run_name
+        );
+
+        let event = json!({"id": "evt-9", "detail-type": "DMS Replication Task State Change", "source": "aws.dms",
+                           "resources": [TASK], "detail": {}});
+        let a = resolve(
+            &parse(event.clone()).unwrap(),
+            &env_defaults(),
+            NameSeed::unique_now(),
+        )
+        .unwrap();
+        let b = resolve(
+            &parse(event).unwrap(),
+            &env_defaults(),
+            NameSeed::unique_now(),
+        )
+        .unwrap();
+        assert_eq!(a.assessment_run_name, b.assessment_run_name);
+    }
+
+    #[test]
+    fn the_prefix_comes_from_the_defaults() {
+        let defaults = Defaults {
+            run_name_prefix: "nightly".into(),
+            ..env_defaults()
+        };
+        let request = resolve_with(json!({"ReplicationTaskArn": TASK}), &defaults).unwrap();
+        assert!(request
+            .assessment_run_name
+            .starts_with("nightly-abcdef123-"));
+    }
+
+    #[test]
+    fn members_without_a_value_are_left_out_of_the_request() {
+        let request = resolve_with(
+            json!({"ReplicationTaskArn": TASK, "ResultLocationFolder": ""}),
+            &env_defaults(),
+        )
+        .unwrap();
+        let sent = serde_json::to_value(&request).unwrap();
+        let mut members: Vec<&str> = sent
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        members.sort_unstable();
+        assert_eq!(
+            members,
+            [
+                "AssessmentRunName",
+                "ReplicationTaskArn",
+                "ResultLocationBucket",
+                "ServiceAccessRoleArn"
+            ]
+        );
+    }
+}

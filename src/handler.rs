@@ -30,6 +30,13 @@ impl App {
         App { client, defaults }
     }
 
+    /// Builds the app as a Lambda process does: the SDK's standard configuration chain and the
+    /// defaults from the environment.
+    pub async fn from_environment() -> Self {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        App::new(Client::new(&config), Defaults::from_env())
+    }
+
     /// Handles one invocation.
     pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, Error> {
         let (payload, context) = event.into_parts();

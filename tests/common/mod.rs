@@ -1,0 +1,87 @@
+//! Shared by the integration tests: sample events, defaults like a deployment's, invocations.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use dms_assessment_run::Defaults;
+use lambda_runtime::{Context, LambdaEvent};
+use serde_json::Value;
+
+/// The task of every sample in `events/` (except the DMS event, whose account differs).
+pub const TASK: &str =
+    "arn:aws:dms:us-east-1:123456789012:task:AAAABBBB0CCCCDDDDEEEEE1FFFF2GGG3FFFFFF3";
+pub const ROLE: &str = "arn:aws:iam::123456789012:role/dms-premigration-assessment";
+pub const BUCKET: &str = "dms-assessment-results-123456789012";
+pub const RUN_ARN: &str = "arn:aws:dms:us-east-1:123456789012:assessment-run:RUNAAAABBBBCCCCDDDD";
+
+/// Defaults as a deployment sets them: the service role and the result bucket.
+pub fn deployment_defaults() -> Defaults {
+    Defaults {
+        service_access_role_arn: Some(ROLE.to_owned()),
+        result_location_bucket: Some(BUCKET.to_owned()),
+        ..Defaults::default()
+    }
+}
+
+pub fn events_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("events")
+}
+
+/// Every sample event's file name.
+pub fn event_files() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(events_dir())
+        .expect("events/ exists")
+        .map(|entry| {
+            entry
+                .expect("readable entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A sample event from `events/`.
+pub fn event(name: &str) -> Value {
+    let bytes =
+        std::fs::read(events_dir().join(name)).unwrap_or_else(|e| panic!("events/{name}: {e}"));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("events/{name}: {e}"))
+}
+
+/// Epoch milliseconds `left` from now.
+pub fn deadline_in(left: Duration) -> u64 {
+    (SystemTime::now() + left)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// An invocation of `payload` with a deadline 30 seconds away.
+pub fn invocation(payload: Value) -> LambdaEvent<Value> {
+    invocation_with_deadline(payload, Duration::from_secs(30))
+}
+
+pub fn invocation_with_deadline(payload: Value, left: Duration) -> LambdaEvent<Value> {
+    let mut context = Context::default();
+    context.request_id = "test-request".to_owned();
+    context.deadline = deadline_in(left);
+    LambdaEvent::new(payload, context)
+}
+
+/// A run as DMS's JSON describes it.
+pub fn run_json(task_arn: &str, name: &str, run_arn: &str) -> Value {
+    serde_json::json!({
+        "ReplicationTaskAssessmentRunArn": run_arn,
+        "ReplicationTaskArn": task_arn,
+        "Status": "starting",
+        "ReplicationTaskAssessmentRunCreationDate": 1764175200.123,
+        "ServiceAccessRoleArn": ROLE,
+        "ResultLocationBucket": BUCKET,
+        "AssessmentRunName": name,
+        "IsLatestTaskAssessmentRun": true
+    })
+}

@@ -1,0 +1,437 @@
+//! SDK-level tests: the handler with a mocked DMS client (aws-smithy-mocks), no HTTP.
+
+mod common;
+
+use aws_sdk_databasemigration::operation::describe_replication_task_assessment_runs::DescribeReplicationTaskAssessmentRunsOutput;
+use aws_sdk_databasemigration::operation::start_replication_task_assessment_run::StartReplicationTaskAssessmentRunOutput;
+use aws_sdk_databasemigration::primitives::DateTime;
+use aws_sdk_databasemigration::types::{
+    ReplicationTaskAssessmentRun, ReplicationTaskAssessmentRunProgress,
+};
+use aws_sdk_databasemigration::Client;
+use aws_smithy_mocks::{mock, MockResponseInterceptor, Rule, RuleMode};
+use common::*;
+use dms_assessment_run::{App, Defaults, Error};
+use serde_json::{json, Value};
+
+fn client(rules: &[&Rule]) -> Client {
+    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for rule in rules {
+        interceptor = interceptor.with_rule(rule);
+    }
+    let config = aws_sdk_databasemigration::Config::builder()
+        .with_test_defaults_v2()
+        .http_client(aws_smithy_mocks::create_mock_http_client())
+        .interceptor(interceptor)
+        .build();
+    Client::from_conf(config)
+}
+
+fn app(rules: &[&Rule]) -> App {
+    App::new(client(rules), Ok(deployment_defaults()))
+}
+
+fn run(name: &str, arn: &str) -> ReplicationTaskAssessmentRun {
+    run_of(TASK, name, arn)
+}
+
+fn run_of(task: &str, name: &str, arn: &str) -> ReplicationTaskAssessmentRun {
+    ReplicationTaskAssessmentRun::builder()
+        .replication_task_assessment_run_arn(arn)
+        .replication_task_arn(task)
+        .status("starting")
+        .assessment_run_name(name)
+        .replication_task_assessment_run_creation_date(DateTime::from_millis(1_764_175_200_123))
+        .assessment_progress(
+            ReplicationTaskAssessmentRunProgress::builder()
+                .individual_assessment_count(12)
+                .individual_assessment_completed_count(0)
+                .build(),
+        )
+        .is_latest_task_assessment_run(true)
+        .build()
+}
+
+/// A rule that starts the run DMS is asked for, echoing its name.
+fn starts() -> Rule {
+    mock!(Client::start_replication_task_assessment_run).then_compute_output(|req| {
+        StartReplicationTaskAssessmentRunOutput::builder()
+            .replication_task_assessment_run(run_of(
+                req.replication_task_arn().unwrap_or_default(),
+                req.assessment_run_name().unwrap_or_default(),
+                RUN_ARN,
+            ))
+            .build()
+    })
+}
+
+fn fault(code: &str, status: u16) -> Rule {
+    let body = json!({"__type": code, "message": format!("{code} from DMS")}).to_string();
+    mock!(Client::start_replication_task_assessment_run)
+        .sequence()
+        .http_status(status, Some(body))
+        .repeatedly()
+        .build()
+}
+
+async fn fails(app: &App, payload: Value) -> Error {
+    app.handle(invocation(payload))
+        .await
+        .expect_err("the invocation should fail")
+}
+
+#[tokio::test]
+async fn a_step_functions_payload_starts_a_run_and_returns_its_arn_and_status() {
+    let start = mock!(Client::start_replication_task_assessment_run)
+        .match_requests(|req| {
+            req.replication_task_arn() == Some(TASK)
+                && req.service_access_role_arn() == Some(ROLE)
+                && req.result_location_bucket() == Some(BUCKET)
+                && req.result_location_folder().is_none()
+                && req.include_only.is_none()
+                && req.tags.is_none()
+        })
+        .then_compute_output(|req| {
+            StartReplicationTaskAssessmentRunOutput::builder()
+                .replication_task_assessment_run(run(req.assessment_run_name().unwrap(), RUN_ARN))
+                .build()
+        });
+    let output = app(&[&start])
+        .handle(invocation(event("step-functions-minimal.json")))
+        .await
+        .unwrap();
+
+    assert_eq!(start.num_calls(), 1);
+    assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
+    assert_eq!(output["Status"], "starting");
+    assert_eq!(output["ReplicationTaskArn"], TASK);
+    assert_eq!(output["AlreadyExisted"], false);
+    let name = output["AssessmentRunName"].as_str().unwrap();
+    assert!(
+        name.starts_with("assessment-aaaabbbb0ccccddddeeeee1ffff2ggg3ffffff3-"),
+        "{name}"
+    );
+    let described = &output["ReplicationTaskAssessmentRun"];
+    assert_eq!(
+        described["ReplicationTaskAssessmentRunCreationDate"],
+        "2025-11-26T16:40:00.123Z"
+    );
+    assert_eq!(
+        described["AssessmentProgress"],
+        json!({"IndividualAssessmentCount": 12, "IndividualAssessmentCompletedCount": 0})
+    );
+    assert_eq!(described["IsLatestTaskAssessmentRun"], true);
+    assert!(
+        described.get("LastFailureMessage").is_none(),
+        "absent members are left out"
+    );
+    assert!(
+        described.get("ResultStatistic").is_none(),
+        "absent members are left out"
+    );
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_asks_for_the_same_run_name() {
+    let start = starts();
+    let app = app(&[&start]);
+    let first = app
+        .handle(invocation(event("step-functions-minimal.json")))
+        .await
+        .unwrap();
+    let second = app
+        .handle(invocation(event("step-functions-minimal.json")))
+        .await
+        .unwrap();
+    assert_eq!(first["AssessmentRunName"], second["AssessmentRunName"]);
+    let mut other = event("step-functions-minimal.json");
+    other["IdempotencyKey"] = json!("another-execution");
+    let third = app.handle(invocation(other)).await.unwrap();
+    assert_ne!(first["AssessmentRunName"], third["AssessmentRunName"]);
+}
+
+#[tokio::test]
+async fn every_dms_fault_keeps_its_wire_name_and_message() {
+    let codes = [
+        "ResourceNotFoundFault",
+        "InvalidResourceStateFault",
+        "AccessDeniedFault",
+        "KMSAccessDeniedFault",
+        "KMSDisabledFault",
+        "KMSFault",
+        "KMSInvalidStateFault",
+        "KMSNotFoundFault",
+        "KMSKeyNotAccessibleFault",
+        "S3AccessDeniedFault",
+        "S3ResourceNotFoundFault",
+        "ThrottlingException",
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+    ];
+    for code in codes {
+        let rule = fault(code, 400);
+        let error = fails(&app(&[&rule]), event("step-functions-minimal.json")).await;
+        assert_eq!(error.error_type(), code);
+        assert_eq!(error.to_string(), format!("{code} from DMS"));
+    }
+}
+
+#[tokio::test]
+async fn server_errors_are_dms_unavailable_with_their_code_in_the_message() {
+    let rule = fault("InternalFailure", 500);
+    let error = fails(&app(&[&rule]), event("step-functions-minimal.json")).await;
+    assert_eq!(error.error_type(), "DmsUnavailable");
+    assert!(
+        error.to_string().contains("HTTP 500 InternalFailure"),
+        "{error}"
+    );
+    assert!(rule.num_calls() > 1, "the SDK retries server errors");
+}
+
+#[tokio::test]
+async fn an_answer_without_a_run_is_dms_unavailable() {
+    let empty = mock!(Client::start_replication_task_assessment_run)
+        .then_output(|| StartReplicationTaskAssessmentRunOutput::builder().build());
+    let error = fails(&app(&[&empty]), event("step-functions-minimal.json")).await;
+    assert_eq!(error.error_type(), "DmsUnavailable");
+    assert!(
+        error
+            .to_string()
+            .contains("without a ReplicationTaskAssessmentRun"),
+        "{error}"
+    );
+
+    let no_arn = mock!(Client::start_replication_task_assessment_run).then_output(|| {
+        StartReplicationTaskAssessmentRunOutput::builder()
+            .replication_task_assessment_run(
+                ReplicationTaskAssessmentRun::builder()
+                    .status("starting")
+                    .build(),
+            )
+            .build()
+    });
+    let error = fails(&app(&[&no_arn]), event("step-functions-minimal.json")).await;
+    assert_eq!(error.error_type(), "DmsUnavailable");
+    assert!(
+        error
+            .to_string()
+            .contains("no ReplicationTaskAssessmentRunArn"),
+        "{error}"
+    );
+}
+
+fn page(
+    runs: Vec<ReplicationTaskAssessmentRun>,
+    marker: Option<&str>,
+) -> DescribeReplicationTaskAssessmentRunsOutput {
+    DescribeReplicationTaskAssessmentRunsOutput::builder()
+        .set_replication_task_assessment_runs(Some(runs))
+        .set_marker(marker.map(str::to_owned))
+        .build()
+}
+
+#[tokio::test]
+async fn an_existing_run_is_found_across_pages_and_returned_as_already_existed() {
+    let payload = event("step-functions-full.json");
+    let name = payload["AssessmentRunName"].as_str().unwrap().to_owned();
+    let taken = fault("ResourceAlreadyExistsFault", 400);
+    let first_page = mock!(Client::describe_replication_task_assessment_runs)
+        .match_requests(|req| {
+            req.marker().is_none()
+                && req.filters().len() == 1
+                && req.filters()[0].name() == "replication-task-arn"
+                && req.filters()[0].values() == [TASK]
+        })
+        .then_output(|| {
+            page(
+                vec![run(
+                    "older-run",
+                    "arn:aws:dms:us-east-1:123456789012:assessment-run:OLD",
+                )],
+                Some("page-2"),
+            )
+        });
+    let found = name.clone();
+    let second_page = mock!(Client::describe_replication_task_assessment_runs)
+        .match_requests(|req| req.marker() == Some("page-2"))
+        .then_compute_output(move |_| page(vec![run(&found, RUN_ARN)], None));
+
+    let output = app(&[&taken, &first_page, &second_page])
+        .handle(invocation(payload))
+        .await
+        .unwrap();
+    assert_eq!(output["AlreadyExisted"], true);
+    assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
+    assert_eq!(output["AssessmentRunName"], name.as_str());
+    assert_eq!(
+        (
+            taken.num_calls(),
+            first_page.num_calls(),
+            second_page.num_calls()
+        ),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn when_no_run_has_the_name_the_fault_stands() {
+    let taken = fault("ResourceAlreadyExistsFault", 400);
+    let nothing = mock!(Client::describe_replication_task_assessment_runs)
+        .then_output(|| page(vec![run("some-other-run", RUN_ARN)], None));
+    let error = fails(&app(&[&taken, &nothing]), event("step-functions-full.json")).await;
+    assert_eq!(error.error_type(), "ResourceAlreadyExistsFault");
+    assert_eq!(nothing.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn when_the_lookup_fails_its_error_is_returned_with_context() {
+    let taken = fault("ResourceAlreadyExistsFault", 400);
+    let denied = mock!(Client::describe_replication_task_assessment_runs)
+        .sequence()
+        .http_status(
+            400,
+            Some(json!({"__type": "AccessDeniedFault", "message": "not allowed"}).to_string()),
+        )
+        .build();
+    let error = fails(&app(&[&taken, &denied]), event("step-functions-full.json")).await;
+    assert_eq!(error.error_type(), "AccessDeniedFault");
+    assert!(
+        error
+            .to_string()
+            .contains("already exists, and looking it up failed: not allowed"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_and_configuration_never_reach_dms() {
+    let start = starts();
+    let error = fails(
+        &app(&[&start]),
+        json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["x"]}),
+    )
+    .await;
+    assert_eq!(error.error_type(), "InvalidInput");
+
+    let broken = Defaults::from_lookup(|name| {
+        (name == "RESULT_ENCRYPTION_MODE").then(|| "AES256".to_owned())
+    });
+    let app = App::new(client(&[&start]), broken);
+    let error = fails(&app, event("step-functions-minimal.json")).await;
+    assert_eq!(error.error_type(), "InvalidConfiguration");
+    assert!(
+        error.to_string().contains("RESULT_ENCRYPTION_MODE"),
+        "{error}"
+    );
+    assert_eq!(start.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_dry_run_sends_nothing_and_returns_the_request() {
+    let start = starts();
+    let output = app(&[&start])
+        .handle(invocation(event("dry-run.json")))
+        .await
+        .unwrap();
+    assert_eq!(start.num_calls(), 0);
+    assert_eq!(output["DryRun"], true);
+    let request = &output["Request"];
+    assert_eq!(request["ReplicationTaskArn"], TASK);
+    assert_eq!(request["ResultEncryptionMode"], "SSE_S3");
+    assert_eq!(
+        request["IncludeOnly"],
+        json!(["mysql-check-binlog-format", "mysql-check-server-id"])
+    );
+    assert!(
+        request.get("Exclude").is_none()
+            && request.get("Tags").is_none()
+            && request.get("ResultKmsKeyArn").is_none()
+    );
+    assert!(request["AssessmentRunName"]
+        .as_str()
+        .unwrap()
+        .starts_with("assessment-"));
+}
+
+#[tokio::test]
+async fn dry_run_from_the_environment_and_its_override_in_the_payload() {
+    let start = starts();
+    let defaults = Defaults {
+        dry_run: true,
+        ..deployment_defaults()
+    };
+    let app = App::new(client(&[&start]), Ok(defaults));
+    let output = app
+        .handle(invocation(event("step-functions-minimal.json")))
+        .await
+        .unwrap();
+    assert_eq!(output["DryRun"], true);
+    assert_eq!(start.num_calls(), 0);
+
+    let mut payload = event("step-functions-minimal.json");
+    payload["DryRun"] = json!(false);
+    let output = app.handle(invocation(payload)).await.unwrap();
+    assert_eq!(output["Status"], "starting");
+    assert_eq!(start.num_calls(), 1);
+}
+
+/// Every sample in `events/` goes through the handler, each with the outcome it documents.
+#[tokio::test]
+async fn every_sample_event_has_its_documented_outcome() {
+    for name in event_files() {
+        let start = starts();
+        let app = app(&[&start]);
+        let result = app.handle(invocation(event(&name))).await;
+        match name.as_str() {
+            "step-functions-minimal.json"
+            | "step-functions-full.json"
+            | "eventbridge-custom.json" => {
+                let output = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(output["ReplicationTaskArn"], TASK, "{name}");
+                assert_eq!(output["Status"], "starting", "{name}");
+                assert_eq!(start.num_calls(), 1, "{name}");
+            }
+            "eventbridge-dms-task-state-change.json" => {
+                let output = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(
+                    output["ReplicationTaskArn"],
+                    "arn:aws:dms:us-east-1:012345678901:task:AAAABBBB0CCCCDDDDEEEEE1FFFF2GGG3FFFFFF3"
+                );
+                assert_eq!(start.num_calls(), 1);
+            }
+            "dry-run.json" => {
+                assert_eq!(result.unwrap()["DryRun"], true);
+                assert_eq!(start.num_calls(), 0);
+            }
+            "eventbridge-dms-instance-state-change.json" => {
+                let error = result.expect_err(&name);
+                assert_eq!(error.error_type(), "InvalidInput");
+                assert!(
+                    error
+                        .to_string()
+                        .contains("DMS Replication Task State Change"),
+                    "{error}"
+                );
+                assert_eq!(start.num_calls(), 0);
+            }
+            other => panic!("events/{other} has no expected outcome in this test; add one"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_event_asks_for_the_same_run_name() {
+    let start = starts();
+    let app = app(&[&start]);
+    for name in [
+        "eventbridge-dms-task-state-change.json",
+        "eventbridge-custom.json",
+    ] {
+        let first = app.handle(invocation(event(name))).await.unwrap();
+        let again = app.handle(invocation(event(name))).await.unwrap();
+        assert_eq!(
+            first["AssessmentRunName"], again["AssessmentRunName"],
+            "{name}"
+        );
+    }
+}

@@ -147,10 +147,14 @@ impl From<ReplicationTaskAssessmentRun> for RunDescription {
     }
 }
 
-/// RFC 3339 in UTC, e.g. `2025-11-26T16:40:00.123Z`.
+/// RFC 3339 in UTC to the millisecond, e.g. `2025-11-26T16:40:00.123Z`.
 fn rfc3339(time: &DateTime) -> String {
+    // DMS sends epoch seconds as a JSON number, so `.123` arrives as `.122999…`: round to DMS's
+    // own precision, the millisecond.
+    let millis = time.secs() * 1000 + i64::from((time.subsec_nanos() + 500_000) / 1_000_000);
     // Formatting fails only for years outside 0001–9999; the epoch seconds still say when.
-    time.fmt(DateTimeFormat::DateTime)
+    DateTime::from_millis(millis)
+        .fmt(DateTimeFormat::DateTime)
         .unwrap_or_else(|_| time.secs().to_string())
 }
 
@@ -159,14 +163,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timestamps_are_rfc3339_utc() {
-        assert_eq!(
-            rfc3339(&DateTime::from_millis(1_764_175_200_123)),
-            "2025-11-26T16:40:00.123Z"
-        );
-        assert_eq!(
-            rfc3339(&DateTime::from_secs(1_764_175_200)),
-            "2025-11-26T16:40:00Z"
-        );
+    fn timestamps_are_rfc3339_utc_to_the_millisecond() {
+        let cases = [
+            (
+                DateTime::from_millis(1_764_175_200_123),
+                "2025-11-26T16:40:00.123Z",
+            ),
+            (DateTime::from_secs(1_764_175_200), "2025-11-26T16:40:00Z"),
+            (
+                DateTime::from_secs_f64(1_764_175_200.123),
+                "2025-11-26T16:40:00.123Z",
+            ),
+            (
+                DateTime::from_secs_f64(1_764_175_200.9996),
+                "2025-11-26T16:40:01Z",
+            ),
+        ];
+        for (time, expected) in cases {
+            assert_eq!(rfc3339(&time), expected);
+        }
     }
 }

@@ -20,12 +20,18 @@ async fn queue_invocation(runtime: &MockServer, request_id: &str, payload: Value
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("lambda-runtime-aws-request-id", request_id)
-                .insert_header("lambda-runtime-deadline-ms", deadline_in(Duration::from_secs(30)).to_string().as_str())
+                .insert_header(
+                    "lambda-runtime-deadline-ms",
+                    deadline_in(Duration::from_secs(30)).to_string().as_str(),
+                )
                 .insert_header(
                     "lambda-runtime-invoked-function-arn",
                     "arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run",
                 )
-                .insert_header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000")
+                .insert_header(
+                    "lambda-runtime-trace-id",
+                    "Root=1-00000000-000000000000000000000000",
+                )
                 .set_body_json(payload),
         )
         .up_to_n_times(1)
@@ -47,7 +53,9 @@ async fn runtime_api(invocations: &[(&str, Value)]) -> MockServer {
         .mount(&runtime)
         .await;
     Mock::given(method("POST"))
-        .and(path_regex(r"^/2018-06-01/runtime/invocation/[^/]+/(response|error)$"))
+        .and(path_regex(
+            r"^/2018-06-01/runtime/invocation/[^/]+/(response|error)$",
+        ))
         .respond_with(ResponseTemplate::new(202))
         .mount(&runtime)
         .await;
@@ -73,7 +81,11 @@ async fn answers(runtime: &MockServer, expected: usize) -> Vec<(String, String, 
         if posted.len() >= expected {
             return posted;
         }
-        assert!(began.elapsed() < Duration::from_secs(60), "only {} of {expected} answers arrived", posted.len());
+        assert!(
+            began.elapsed() < Duration::from_secs(60),
+            "only {} of {expected} answers arrived",
+            posted.len()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -81,29 +93,44 @@ async fn answers(runtime: &MockServer, expected: usize) -> Vec<(String, String, 
 #[tokio::test]
 async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_runtime_api() {
     let dms = MockServer::start().await;
-    Mock::given(header("x-amz-target", "AmazonDMSv20160101.StartReplicationTaskAssessmentRun"))
-        .and(body_partial_json(json!({"ReplicationTaskArn": TASK})))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(
-                json!({"ReplicationTaskAssessmentRun": run_json(TASK, "from-the-binary", RUN_ARN)}).to_string(),
-                "application/x-amz-json-1.1",
-            ),
-        )
-        .mount(&dms)
-        .await;
-    let missing_task = "arn:aws:dms:us-east-1:123456789012:task:GONE";
-    Mock::given(header("x-amz-target", "AmazonDMSv20160101.StartReplicationTaskAssessmentRun"))
-        .and(body_partial_json(json!({"ReplicationTaskArn": missing_task})))
-        .respond_with(ResponseTemplate::new(400).set_body_raw(
-            json!({"__type": "ResourceNotFoundFault", "message": "Replication task not found"}).to_string(),
+    Mock::given(header(
+        "x-amz-target",
+        "AmazonDMSv20160101.StartReplicationTaskAssessmentRun",
+    ))
+    .and(body_partial_json(json!({"ReplicationTaskArn": TASK})))
+    .respond_with(
+        ResponseTemplate::new(200).set_body_raw(
+            json!({"ReplicationTaskAssessmentRun": run_json(TASK, "from-the-binary", RUN_ARN)})
+                .to_string(),
             "application/x-amz-json-1.1",
-        ))
-        .mount(&dms)
-        .await;
+        ),
+    )
+    .mount(&dms)
+    .await;
+    let missing_task = "arn:aws:dms:us-east-1:123456789012:task:GONE";
+    Mock::given(header(
+        "x-amz-target",
+        "AmazonDMSv20160101.StartReplicationTaskAssessmentRun",
+    ))
+    .and(body_partial_json(
+        json!({"ReplicationTaskArn": missing_task}),
+    ))
+    .respond_with(
+        ResponseTemplate::new(400).set_body_raw(
+            json!({"__type": "ResourceNotFoundFault", "message": "Replication task not found"})
+                .to_string(),
+            "application/x-amz-json-1.1",
+        ),
+    )
+    .mount(&dms)
+    .await;
 
     let runtime = runtime_api(&[
         ("req-success", event("step-functions-minimal.json")),
-        ("req-invalid", json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["x"]})),
+        (
+            "req-invalid",
+            json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["x"]}),
+        ),
         ("req-fault", json!({"ReplicationTaskArn": missing_task})),
     ])
     .await;
@@ -131,9 +158,18 @@ async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_r
 
     let answers = answers(&runtime, 3).await;
     function.kill().await.ok();
-    let logs = function.wait_with_output().await.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let logs = function
+        .wait_with_output()
+        .await
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
 
-    let find = |id: &str| answers.iter().find(|(rid, _, _)| rid == id).unwrap_or_else(|| panic!("no answer for {id}"));
+    let find = |id: &str| {
+        answers
+            .iter()
+            .find(|(rid, _, _)| rid == id)
+            .unwrap_or_else(|| panic!("no answer for {id}"))
+    };
 
     let (_, kind, body) = find("req-success");
     assert_eq!(kind, "response", "{body}");
@@ -144,7 +180,13 @@ async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_r
     let (_, kind, body) = find("req-invalid");
     assert_eq!(kind, "error");
     assert_eq!(body["errorType"], "InvalidInput");
-    assert!(body["errorMessage"].as_str().unwrap().contains("IncludeOnlly"), "{body}");
+    assert!(
+        body["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("IncludeOnlly"),
+        "{body}"
+    );
 
     let (_, kind, body) = find("req-fault");
     assert_eq!(kind, "error");

@@ -117,6 +117,14 @@ pub fn resolve(
         ));
     }
 
+    // An empty key would give every such invocation the same name, and so the same run.
+    if payload
+        .idempotency_key
+        .as_deref()
+        .is_some_and(|key| key.trim().is_empty())
+    {
+        return Err(Error::invalid_input("IdempotencyKey must not be empty"));
+    }
     let assessment_run_name = match &payload.assessment_run_name {
         Some(name) => {
             validate::run_name(name)
@@ -425,6 +433,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.assessment_run_name, b.assessment_run_name);
+    }
+
+    #[test]
+    fn an_empty_idempotency_key_is_refused() {
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "IdempotencyKey": " "}),
+            &env_defaults(),
+        );
+        assert!(
+            message.contains("IdempotencyKey must not be empty"),
+            "{message}"
+        );
     }
 
     #[test]

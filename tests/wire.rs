@@ -47,6 +47,22 @@ fn started(name: &str) -> ResponseTemplate {
     dms_json(json!({"ReplicationTaskAssessmentRun": run_json(TASK, name, RUN_ARN)}))
 }
 
+/// Answers every StartReplicationTaskAssessmentRun call with `response`.
+async fn on_start(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(header("x-amz-target", START))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Invokes the function on a sample event, with DMS at `server`.
+async fn invoke(server: &MockServer, sample: &str) -> Result<Value, Error> {
+    app_for(&server.uri())
+        .await
+        .handle(invocation(event(sample)))
+        .await
+}
+
 async fn requests_with_target(server: &MockServer, target: &str) -> Vec<wiremock::Request> {
     let all = server.received_requests().await.unwrap_or_default();
     all.into_iter()
@@ -64,11 +80,7 @@ async fn the_request_on_the_wire_is_exactly_the_api_call() {
         .mount(&server)
         .await;
 
-    let output = app_for(&server.uri())
-        .await
-        .handle(invocation(event("step-functions-full.json")))
-        .await
-        .unwrap();
+    let output = invoke(&server, "step-functions-full.json").await.unwrap();
 
     let sent = requests_with_target(&server, START).await;
     assert_eq!(sent.len(), 1);
@@ -116,13 +128,8 @@ async fn the_request_on_the_wire_is_exactly_the_api_call() {
 #[tokio::test]
 async fn members_without_a_value_are_not_sent() {
     let server = MockServer::start().await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(started("n"))
-        .mount(&server)
-        .await;
-    app_for(&server.uri())
-        .await
-        .handle(invocation(event("step-functions-minimal.json")))
+    on_start(&server, started("n")).await;
+    invoke(&server, "step-functions-minimal.json")
         .await
         .unwrap();
     let sent = requests_with_target(&server, START).await;
@@ -148,17 +155,12 @@ async fn members_without_a_value_are_not_sent() {
 #[tokio::test]
 async fn a_fault_keeps_its_wire_name() {
     let server = MockServer::start().await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(dms_fault(
-            400,
-            "KMSKeyNotAccessibleFault",
-            "The key is not accessible",
-        ))
-        .mount(&server)
-        .await;
-    let error = app_for(&server.uri())
-        .await
-        .handle(invocation(event("step-functions-full.json")))
+    on_start(
+        &server,
+        dms_fault(400, "KMSKeyNotAccessibleFault", "The key is not accessible"),
+    )
+    .await;
+    let error = invoke(&server, "step-functions-full.json")
         .await
         .unwrap_err();
     assert_eq!(
@@ -190,9 +192,7 @@ async fn throttling_is_retried_by_the_sdk_and_the_run_started_once() {
         .mount(&server)
         .await;
 
-    let output = app_for(&server.uri())
-        .await
-        .handle(invocation(event("step-functions-minimal.json")))
+    let output = invoke(&server, "step-functions-minimal.json")
         .await
         .unwrap();
     assert_eq!(output["Status"], "starting");
@@ -202,13 +202,8 @@ async fn throttling_is_retried_by_the_sdk_and_the_run_started_once() {
 #[tokio::test]
 async fn server_errors_on_every_attempt_are_dms_unavailable() {
     let server = MockServer::start().await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(dms_fault(503, "ServiceUnavailable", "try later"))
-        .mount(&server)
-        .await;
-    let error = app_for(&server.uri())
-        .await
-        .handle(invocation(event("step-functions-minimal.json")))
+    on_start(&server, dms_fault(503, "ServiceUnavailable", "try later")).await;
+    let error = invoke(&server, "step-functions-minimal.json")
         .await
         .unwrap_err();
     assert_eq!(error.error_type(), "DmsUnavailable");
@@ -228,15 +223,12 @@ async fn server_errors_on_every_attempt_are_dms_unavailable() {
 #[tokio::test]
 async fn an_unreadable_answer_is_dms_unavailable() {
     let server = MockServer::start().await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw("<html>proxy error</html>", "text/html"),
-        )
-        .mount(&server)
-        .await;
-    let error = app_for(&server.uri())
-        .await
-        .handle(invocation(event("step-functions-minimal.json")))
+    on_start(
+        &server,
+        ResponseTemplate::new(200).set_body_raw("<html>proxy error</html>", "text/html"),
+    )
+    .await;
+    let error = invoke(&server, "step-functions-minimal.json")
         .await
         .unwrap_err();
     assert_eq!(error.error_type(), "DmsUnavailable");
@@ -246,14 +238,11 @@ async fn an_unreadable_answer_is_dms_unavailable() {
 #[tokio::test]
 async fn an_existing_run_is_looked_up_page_by_page() {
     let server = MockServer::start().await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(dms_fault(
-            400,
-            "ResourceAlreadyExistsFault",
-            "already exists",
-        ))
-        .mount(&server)
-        .await;
+    on_start(
+        &server,
+        dms_fault(400, "ResourceAlreadyExistsFault", "already exists"),
+    )
+    .await;
     Mock::given(header("x-amz-target", DESCRIBE))
         .and(body_partial_json(json!({"Marker": "m2"})))
         .respond_with(dms_json(json!({
@@ -271,11 +260,7 @@ async fn an_existing_run_is_looked_up_page_by_page() {
         .mount(&server)
         .await;
 
-    let output = app_for(&server.uri())
-        .await
-        .handle(invocation(event("step-functions-full.json")))
-        .await
-        .unwrap();
+    let output = invoke(&server, "step-functions-full.json").await.unwrap();
     assert_eq!(output["AlreadyExisted"], true);
     assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
 
@@ -293,10 +278,7 @@ async fn an_existing_run_is_looked_up_page_by_page() {
 #[tokio::test]
 async fn a_dms_that_never_answers_is_dms_unavailable_before_the_deadline() {
     let server = MockServer::start().await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(started("n").set_delay(Duration::from_secs(60)))
-        .mount(&server)
-        .await;
+    on_start(&server, started("n").set_delay(Duration::from_secs(60))).await;
     let app = app_for(&server.uri()).await;
     let began = Instant::now();
     let error = app

@@ -1,0 +1,74 @@
+// A loopback stand-in for DMS's JSON 1.1 API: StartReplicationTaskAssessmentRun and
+// DescribeReplicationTaskAssessmentRuns, with runs kept in memory and faults on cue by task id.
+import http from 'node:http';
+
+const PREFIX = 'AmazonDMSv20160101.';
+
+// Task ids that misbehave: each entry is the answers given to the first calls, in order.
+const SCRIPTED_FAULTS = {
+  FLAKY: [[400, 'InvalidResourceStateFault', 'The task is still being created']],
+  DOWN: [
+    [503, 'ServiceUnavailable', 'Service unavailable'],
+    [503, 'ServiceUnavailable', 'Service unavailable'],
+    [503, 'ServiceUnavailable', 'Service unavailable'],
+  ],
+};
+const ALWAYS = { MISSING: [400, 'ResourceNotFoundFault', 'Replication task not found'] };
+
+export async function startFakeDms() {
+  const runs = [];
+  const startCalls = [];
+  const callsByTask = new Map();
+
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const target = (req.headers['x-amz-target'] ?? '').replace(PREFIX, '');
+      const input = JSON.parse(body || '{}');
+      const send = (status, payload) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(payload));
+      };
+      const fault = ([status, code, message]) => send(status, { __type: code, message });
+
+      if (target === 'StartReplicationTaskAssessmentRun') {
+        startCalls.push(input);
+        const taskId = input.ReplicationTaskArn.split(':task:')[1];
+        const seen = callsByTask.get(taskId) ?? 0;
+        callsByTask.set(taskId, seen + 1);
+        if (ALWAYS[taskId]) return fault(ALWAYS[taskId]);
+        const scripted = SCRIPTED_FAULTS[taskId]?.[seen];
+        if (scripted) return fault(scripted);
+        if (runs.some((r) => r.ReplicationTaskArn === input.ReplicationTaskArn && r.AssessmentRunName === input.AssessmentRunName)) {
+          return fault([400, 'ResourceAlreadyExistsFault', 'An assessment run with this name already exists']);
+        }
+        const run = {
+          ReplicationTaskAssessmentRunArn: `arn:aws:dms:us-east-1:123456789012:assessment-run:RUN${runs.length + 1}${taskId}`,
+          ReplicationTaskArn: input.ReplicationTaskArn,
+          Status: 'starting',
+          ReplicationTaskAssessmentRunCreationDate: 1764175200.123,
+          ServiceAccessRoleArn: input.ServiceAccessRoleArn,
+          ResultLocationBucket: input.ResultLocationBucket,
+          AssessmentRunName: input.AssessmentRunName,
+          IsLatestTaskAssessmentRun: true,
+        };
+        runs.push(run);
+        return send(200, { ReplicationTaskAssessmentRun: run });
+      }
+      if (target === 'DescribeReplicationTaskAssessmentRuns') {
+        const filter = (input.Filters ?? []).find((f) => f.Name === 'replication-task-arn');
+        const matching = runs.filter((r) => !filter || filter.Values.includes(r.ReplicationTaskArn));
+        return send(200, { ReplicationTaskAssessmentRuns: matching });
+      }
+      return fault([400, 'InvalidAction', `unexpected target ${target}`]);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    runs,
+    startCalls,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}

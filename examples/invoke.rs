@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use dms_assessment_run::App;
+use dms_assessment_run::{payload::Event, App};
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 
 #[tokio::main]
@@ -15,17 +15,15 @@ async fn main() -> std::process::ExitCode {
         eprintln!("usage: invoke <event.json>");
         return std::process::ExitCode::from(2);
     };
-    let event = match std::fs::read(&path)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            serde_json::from_slice(&bytes).map_err(|e| format!("{path} is not JSON: {e}"))
-        }) {
-        Ok(event) => event,
-        Err(message) => {
-            eprintln!("{message}");
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("{path}: {e}");
             return std::process::ExitCode::from(2);
         }
     };
+    // Read as the runtime reads it: malformed JSON is answered as the function would answer it.
+    let event = Event::from_slice(&bytes);
 
     let mut context = Context::default();
     context.request_id = "local-invoke".to_owned();

@@ -93,7 +93,7 @@ impl Defaults {
                 Some(v) => {
                     return Err(invalid(
                         "DRY_RUN",
-                        &format!("must be `true` or `false`, not `{v}`"),
+                        &format!("must be `true` or `false`, not {}", validate::quoted(&v)),
                     ))
                 }
             },

@@ -10,7 +10,7 @@ pub const INVALID_CONFIGURATION: &str = "InvalidConfiguration";
 pub const DMS_UNAVAILABLE: &str = "DmsUnavailable";
 
 /// Everything an invocation can fail with. Each variant maps to one `errorType`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The payload is not something the function can act on; DMS was not called.
     #[error("{0}")]
@@ -42,6 +42,19 @@ impl Error {
     }
 }
 
+/// The Lambda runtime logs every handler error with `{:?}` at ERROR level. An `InvalidInput` message
+/// quotes the payload, which is logged only at debug level, so its `Debug` leaves the message out.
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::InvalidInput(_) => {
+                f.write_str("InvalidInput(the payload is not valid; see the error message)")
+            }
+            other => write!(f, "{}({})", other.error_type(), other),
+        }
+    }
+}
+
 impl From<Error> for Diagnostic {
     fn from(error: Error) -> Diagnostic {
         Diagnostic {
@@ -54,6 +67,23 @@ impl From<Error> for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_leaves_the_payload_out_of_invalid_input() {
+        let debug = format!(
+            "{:?}",
+            Error::InvalidInput("unknown member `secret-value`".into())
+        );
+        assert!(!debug.contains("secret-value"), "{debug}");
+        let debug = format!(
+            "{:?}",
+            Error::Dms {
+                code: "KMSFault".into(),
+                message: "key disabled".into()
+            }
+        );
+        assert_eq!(debug, "KMSFault(key disabled)");
+    }
 
     #[test]
     fn diagnostic_carries_the_stable_name_and_the_message() {

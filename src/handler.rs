@@ -11,7 +11,7 @@ use crate::dms;
 use crate::error::Error;
 use crate::naming::NameSeed;
 use crate::output::{DryRunOutput, RunOutput};
-use crate::payload::{self, Origin};
+use crate::payload::{self, Event, Origin};
 use crate::request;
 
 /// What every invocation shares: the DMS client and the defaults, both built once per process.
@@ -38,19 +38,31 @@ impl App {
     }
 
     /// Handles one invocation.
-    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<Value, Error> {
-        let (payload, context) = event.into_parts();
-        tracing::debug!(%payload, "payload");
-        let deadline = context.deadline;
-        let result = self.start(payload, deadline).await;
-        if let Err(error) = &result {
-            tracing::warn!(error_type = error.error_type(), %error, outcome = "error", "assessment run not started");
+    pub async fn handle(&self, event: LambdaEvent<Event>) -> Result<Value, Error> {
+        let (event, context) = event.into_parts();
+        let result = self.start(event, context.deadline).await;
+        match &result {
+            // Its message quotes the payload, which is logged only at debug level.
+            Err(error @ Error::InvalidInput(_)) => {
+                tracing::warn!(
+                    error_type = error.error_type(),
+                    outcome = "error",
+                    "assessment run not started"
+                );
+                tracing::debug!(%error, "invalid input");
+            }
+            Err(error) => {
+                tracing::warn!(error_type = error.error_type(), %error, outcome = "error", "assessment run not started")
+            }
+            Ok(_) => {}
         }
         result
     }
 
-    async fn start(&self, payload: Value, deadline_ms: u64) -> Result<Value, Error> {
+    async fn start(&self, event: Event, deadline_ms: u64) -> Result<Value, Error> {
         let defaults = self.defaults.as_ref().map_err(Clone::clone)?;
+        let payload = event.into_json()?;
+        tracing::debug!(%payload, "payload");
         let invocation = payload::parse(payload)?;
         let request = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
         let (source, event_type) = match &invocation.origin {

@@ -1,6 +1,9 @@
 //! What arrives: a direct payload, a custom EventBridge event carrying one, or a native DMS task event.
 
+use std::fmt;
+
 use aws_lambda_events::eventbridge::EventBridgeEvent;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -82,6 +85,108 @@ impl Invocation {
     }
 }
 
+/// An invocation's payload as the runtime hands it over: JSON, or the reason it is not usable JSON.
+///
+/// Deserializing never fails, so that malformed input (bad syntax, nesting past serde_json's limit,
+/// a member given twice) reaches the handler and is answered as `InvalidInput`, instead of being
+/// rejected by the runtime under a Rust type name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event(Result<Value, String>);
+
+impl Event {
+    /// Reads bytes as the Lambda runtime does (one JSON value; trailing bytes are not read).
+    pub fn from_slice(bytes: &[u8]) -> Event {
+        let mut reader = serde_json::Deserializer::from_slice(bytes);
+        Event::deserialize(&mut reader).unwrap_or_else(|e| Event(Err(e.to_string())))
+    }
+
+    /// The JSON, or `InvalidInput` saying why there is none.
+    pub fn into_json(self) -> Result<Value, Error> {
+        self.0
+            .map_err(|why| Error::invalid_input(format!("the payload is not usable JSON: {why}")))
+    }
+}
+
+impl From<Value> for Event {
+    fn from(value: Value) -> Self {
+        Event(Ok(value))
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Event(
+            Strict::deserialize(deserializer)
+                .map(|strict| strict.0)
+                .map_err(|e| e.to_string()),
+        ))
+    }
+}
+
+/// A JSON value in which no object names a member twice (serde_json would keep the last silently).
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if members.contains_key(&name) {
+                return Err(de::Error::custom(format!(
+                    "the member {} is given more than once",
+                    validate::quoted(&name)
+                )));
+            }
+            let Strict(value) = map.next_value()?;
+            members.insert(name, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
 /// Parses an invocation's JSON into an [`Invocation`], checking shape and types (not values).
 pub fn parse(event: Value) -> Result<Invocation, Error> {
     let Value::Object(object) = event else {
@@ -131,8 +236,8 @@ fn parse_event(object: Map<String, Value>) -> Result<Invocation, Error> {
 
     if event.detail_type != DMS_TASK_STATE_CHANGE {
         return Err(Error::invalid_input(format!(
-            "DMS events of detail-type `{}` are not supported; the supported DMS event type is `{DMS_TASK_STATE_CHANGE}`",
-            event.detail_type
+            "DMS events of detail-type {} are not supported; the supported DMS event type is `{DMS_TASK_STATE_CHANGE}`",
+            validate::quoted(&event.detail_type)
         )));
     }
     let task_arn = event
@@ -140,7 +245,10 @@ fn parse_event(object: Map<String, Value>) -> Result<Invocation, Error> {
         .and_then(|r| r.into_iter().next())
         .ok_or_else(|| Error::invalid_input("the DMS event has no task ARN in resources[0]"))?;
     validate::task_arn(&task_arn).map_err(|why| {
-        Error::invalid_input(format!("the DMS event's resources[0] `{task_arn}` {why}"))
+        Error::invalid_input(format!(
+            "the DMS event's resources[0] {} {why}",
+            validate::quoted(&task_arn)
+        ))
     })?;
     let event_type = event
         .detail
@@ -168,7 +276,8 @@ fn parse_payload(object: Map<String, Value>, at: &str) -> Result<Payload, Error>
             .find(|m| *m == given || camel(m) == given)
         else {
             return Err(Error::invalid_input(format!(
-                "unknown member `{at}{given}`; accepted members are {} (or their camelCase spellings)",
+                "unknown member {}; accepted members are {} (or their camelCase spellings)",
+                validate::quoted(&format!("{at}{given}")),
                 MEMBERS.join(", ")
             )));
         };
@@ -267,7 +376,8 @@ fn tags(name: &str, value: Value) -> Result<Vec<Tag>, Error> {
                     }
                     _ => {
                         return Err(Error::invalid_input(format!(
-                            "`{at}` has an unexpected or repeated member `{given}`; a tag has `Key` and `Value`"
+                            "`{at}` has an unexpected or repeated member {}; a tag has `Key` and `Value`",
+                            validate::quoted(&given)
                         )))
                     }
                 }

@@ -181,7 +181,7 @@ fn optional(given: &Option<String>, default: &Option<String>) -> Option<String> 
 }
 
 fn invalid(member: &str, value: &str, why: &str) -> Error {
-    Error::invalid_input(format!("{member} `{value}` {why}"))
+    Error::invalid_input(format!("{member} {} {why}", validate::quoted(value)))
 }
 
 #[cfg(test)]

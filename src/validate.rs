@@ -10,6 +10,20 @@ pub const SSE_KMS: &str = "SSE_KMS";
 /// Longest `AssessmentRunName` the function sends.
 pub const MAX_RUN_NAME_LEN: usize = 255;
 
+/// Longest part of a value that messages quote back.
+const QUOTED_MAX: usize = 80;
+
+/// Quotes a value for a message, shortened when long: input can be megabytes, messages stay small.
+pub fn quoted(value: &str) -> String {
+    let len = value.chars().count();
+    if len <= QUOTED_MAX {
+        format!("`{value}`")
+    } else {
+        let head: String = value.chars().take(QUOTED_MAX).collect();
+        format!("`{head}…` ({len} characters)")
+    }
+}
+
 /// An ARN split into the fields the checks look at.
 struct Arn<'a> {
     service: &'a str,
@@ -68,8 +82,8 @@ pub fn task_arn(value: &str) -> Result<&str, String> {
     }
     let id = arn.resource.strip_prefix("task:").ok_or_else(|| {
         format!(
-            "names a DMS `{}` resource, not a replication task ({SHAPE})",
-            resource_kind(arn.resource)
+            "names a DMS {} resource, not a replication task ({SHAPE})",
+            quoted(resource_kind(arn.resource))
         )
     })?;
     if id.is_empty()
@@ -77,7 +91,7 @@ pub fn task_arn(value: &str) -> Result<&str, String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(format!("has an invalid task id `{id}` ({SHAPE})"));
+        return Err(format!("has an invalid task id {} ({SHAPE})", quoted(id)));
     }
     Ok(id)
 }
@@ -164,7 +178,8 @@ pub fn encryption_mode(value: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "must be exactly `SSE_S3` or `SSE_KMS`, not `{value}`"
+            "must be exactly `SSE_S3` or `SSE_KMS`, not {}",
+            quoted(value)
         ))
     }
 }
@@ -195,7 +210,8 @@ pub fn run_name_prefix(value: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "must be at most {MAX} lower-case letters, digits and single hyphens, start with a letter and not end with a hyphen, not `{value}`"
+            "must be at most {MAX} lower-case letters, digits and single hyphens, start with a letter and not end with a hyphen, not {}",
+            quoted(value)
         ))
     }
 }
@@ -211,14 +227,16 @@ pub fn tag(key: &str, value: Option<&str>) -> Result<(), String> {
     let lower = key.to_ascii_lowercase();
     if lower.starts_with("aws:") || lower.starts_with("dms:") {
         return Err(format!(
-            "has the key `{key}`; keys starting with `aws:` or `dms:` are reserved"
+            "has the key {}; keys starting with `aws:` or `dms:` are reserved",
+            quoted(key)
         ));
     }
     if let Some(value) = value {
         let len = value.chars().count();
         if len > 256 {
             return Err(format!(
-                "`{key}` has a value of {len} characters; values are at most 256 characters long"
+                "{} has a value of {len} characters; values are at most 256 characters long",
+                quoted(key)
             ));
         }
     }
@@ -331,6 +349,22 @@ mod tests {
         ] {
             assert!(run_name_prefix(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn long_values_are_quoted_shortened() {
+        assert_eq!(quoted("short"), "`short`");
+        let long = quoted(&"x".repeat(5_000_000));
+        assert!(
+            long.len() < 120 && long.ends_with("(5000000 characters)"),
+            "{long}"
+        );
+        let err = task_arn(&format!(
+            "arn:aws:dms:us-east-1:123456789012:task:{}",
+            "é".repeat(10_000)
+        ))
+        .unwrap_err();
+        assert!(err.len() < 300, "{err}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use dms_assessment_run::payload::Event;
 use dms_assessment_run::Defaults;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::Value;
@@ -61,15 +62,15 @@ pub fn deadline_in(left: Duration) -> u64 {
 }
 
 /// An invocation of `payload` with a deadline 30 seconds away.
-pub fn invocation(payload: Value) -> LambdaEvent<Value> {
+pub fn invocation(payload: Value) -> LambdaEvent<Event> {
     invocation_with_deadline(payload, Duration::from_secs(30))
 }
 
-pub fn invocation_with_deadline(payload: Value, left: Duration) -> LambdaEvent<Value> {
+pub fn invocation_with_deadline(payload: Value, left: Duration) -> LambdaEvent<Event> {
     let mut context = Context::default();
     context.request_id = "test-request".to_owned();
     context.deadline = deadline_in(left);
-    LambdaEvent::new(payload, context)
+    LambdaEvent::new(Event::from(payload), context)
 }
 
 /// A run as DMS's JSON describes it.

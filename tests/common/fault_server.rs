@@ -15,7 +15,11 @@ pub enum Act {
     /// Reads the request, then closes the connection without a word.
     Drop,
     /// Announces `body`'s full length, sends only its first `sent` bytes, and closes.
-    Truncate { status: u16, body: String, sent: usize },
+    Truncate {
+        status: u16,
+        body: String,
+        sent: usize,
+    },
 }
 
 /// The server; `requests` are the bodies received, in order.
@@ -27,7 +31,9 @@ pub struct FaultServer {
 impl FaultServer {
     /// Serves `acts` in order; the last act repeats for any further request.
     pub async fn start(acts: Vec<Act>) -> FaultServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let served = Arc::new(AtomicUsize::new(0));
@@ -47,7 +53,12 @@ impl FaultServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, acts: &[Act], log: &Mutex<Vec<(String, String)>>, served: &AtomicUsize) {
+async fn serve(
+    mut stream: TcpStream,
+    acts: &[Act],
+    log: &Mutex<Vec<(String, String)>>,
+    served: &AtomicUsize,
+) {
     // Keep-alive: one connection may carry several requests.
     loop {
         let Some((target, body)) = read_request(&mut stream).await else {
@@ -92,10 +103,14 @@ async fn read_request(stream: &mut TcpStream) -> Option<(String, String)> {
     };
     let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
     let header = |name: &str| {
-        head.lines()
-            .find_map(|line| line.strip_prefix(&format!("{name}:")).map(|v| v.trim().to_owned()))
+        head.lines().find_map(|line| {
+            line.strip_prefix(&format!("{name}:"))
+                .map(|v| v.trim().to_owned())
+        })
     };
-    let length: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let length: usize = header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     while data.len() < head_end + length {
         let n = stream.read(&mut chunk).await.ok()?;
         if n == 0 {

@@ -1,6 +1,9 @@
 //! Shared by the integration tests: sample events, defaults like a deployment's, invocations.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod fault_server;
+pub mod loopback;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 

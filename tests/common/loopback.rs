@@ -1,0 +1,73 @@
+//! A loopback DMS (wiremock) and a real SDK client pointed at it.
+
+use aws_config::BehaviorVersion;
+use aws_sdk_databasemigration::config::{Credentials, Region};
+use aws_sdk_databasemigration::Client;
+use dms_assessment_run::{App, Error};
+use serde_json::{json, Value};
+use wiremock::matchers::header;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::*;
+
+pub const SECRET_ACCESS_KEY: &str = "wire-test-secret";
+pub const SESSION_TOKEN: &str = "wire-test-session-token";
+
+pub const START: &str = "AmazonDMSv20160101.StartReplicationTaskAssessmentRun";
+pub const DESCRIBE: &str = "AmazonDMSv20160101.DescribeReplicationTaskAssessmentRuns";
+
+/// The app with a real SDK client whose endpoint is `endpoint`.
+pub async fn app_for(endpoint: &str) -> App {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDWIRETEST",
+            SECRET_ACCESS_KEY,
+            Some(SESSION_TOKEN.to_owned()),
+            None,
+            "test",
+        ))
+        .endpoint_url(endpoint)
+        .load()
+        .await;
+    App::new(Client::new(&config), Ok(deployment_defaults()))
+}
+
+pub fn dms_json(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/x-amz-json-1.1")
+}
+
+pub fn dms_fault(status: u16, code: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(
+        json!({"__type": code, "message": message}).to_string(),
+        "application/x-amz-json-1.1",
+    )
+}
+
+pub fn started(name: &str) -> ResponseTemplate {
+    dms_json(json!({"ReplicationTaskAssessmentRun": run_json(TASK, name, RUN_ARN)}))
+}
+
+/// Answers every StartReplicationTaskAssessmentRun call with `response`.
+pub async fn on_start(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(header("x-amz-target", START))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Invokes the function on a sample event, with DMS at `server`.
+pub async fn invoke(server: &MockServer, sample: &str) -> Result<Value, Error> {
+    app_for(&server.uri())
+        .await
+        .handle(invocation(event(sample)))
+        .await
+}
+
+/// The requests `server` received for one operation.
+pub async fn requests_with_target(server: &MockServer, target: &str) -> Vec<wiremock::Request> {
+    let all = server.received_requests().await.unwrap_or_default();
+    all.into_iter()
+        .filter(|r| r.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) == Some(target))
+        .collect()
+}

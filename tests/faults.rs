@@ -1,0 +1,308 @@
+//! Faults from DMS, wire-level: the real SDK client against loopback servers that misbehave on cue.
+//! Each case checks what the caller sees, how many requests reached DMS, and how long it took.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::fault_server::{Act, FaultServer};
+use common::loopback::*;
+use common::*;
+use dms_assessment_run::Error;
+use serde_json::{json, Value};
+use wiremock::matchers::{body_partial_json, header};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Well within the 30-second deadline the invocations get.
+const PROMPT: Duration = Duration::from_secs(10);
+
+async fn timed(server_url: &str, sample: &str) -> (Result<Value, Error>, Duration) {
+    let app = app_for(server_url).await;
+    let began = Instant::now();
+    let result = app.handle(invocation(event(sample))).await;
+    (result, began.elapsed())
+}
+
+fn unavailable(result: Result<Value, Error>, saying: &str) {
+    match result {
+        Err(Error::DmsUnavailable(message)) => assert!(message.contains(saying), "{message}"),
+        other => panic!("expected DmsUnavailable saying {saying:?}, got {other:?}"),
+    }
+}
+
+fn answer(status: u16, body: Value) -> Act {
+    Act::Answer {
+        status,
+        body: body.to_string(),
+    }
+}
+
+fn fault(code: &str, message: &str) -> Act {
+    answer(400, json!({"__type": code, "message": message}))
+}
+
+#[tokio::test]
+async fn throttled_twice_then_the_run_is_started_once() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-amz-target", START))
+        .respond_with(dms_fault(400, "ThrottlingException", "Rate exceeded"))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(header("x-amz-target", START))
+        .respond_with(started("n"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let (result, took) = timed(&server.uri(), "step-functions-minimal.json").await;
+    let output = result.unwrap();
+    assert_eq!(output["Status"], "starting");
+    assert_eq!(output["AlreadyExisted"], false);
+    assert_eq!(requests_with_target(&server, START).await.len(), 3);
+    assert!(took < PROMPT, "{took:?}");
+}
+
+#[tokio::test]
+async fn server_errors_on_every_attempt_are_dms_unavailable_after_bounded_retries() {
+    for (status, code) in [(500, "InternalFailure"), (503, "ServiceUnavailable")] {
+        let server = MockServer::start().await;
+        on_start(&server, dms_fault(status, code, "try later")).await;
+        let (result, took) = timed(&server.uri(), "step-functions-minimal.json").await;
+        unavailable(result, &format!("HTTP {status} {code}: try later"));
+        assert_eq!(
+            requests_with_target(&server, START).await.len(),
+            3,
+            "the SDK's standard retry makes 3 attempts"
+        );
+        assert!(took < PROMPT, "{took:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_dms_that_never_answers_is_dms_unavailable_before_the_deadline() {
+    let server = MockServer::start().await;
+    on_start(&server, started("n").set_delay(Duration::from_secs(60))).await;
+    let app = app_for(&server.uri()).await;
+    let began = Instant::now();
+    let result = app
+        .handle(invocation_with_deadline(
+            event("step-functions-minimal.json"),
+            Duration::from_secs(3),
+        ))
+        .await;
+    let took = began.elapsed();
+    unavailable(result, "before the invocation's deadline");
+    assert!(
+        took < Duration::from_secs(3),
+        "answered after {took:?}, past the deadline"
+    );
+    assert!(
+        took >= Duration::from_millis(1500),
+        "gave up early, after {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn nothing_listening_is_dms_unavailable() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let (result, took) = timed(
+        &format!("http://127.0.0.1:{port}"),
+        "step-functions-minimal.json",
+    )
+    .await;
+    unavailable(result, "could not reach DMS");
+    assert!(took < PROMPT, "{took:?}");
+}
+
+#[tokio::test]
+async fn unreadable_answers_are_dms_unavailable_saying_what_was_wrong() {
+    let body = json!({"ReplicationTaskAssessmentRun": run_json(TASK, "n", RUN_ARN)}).to_string();
+    let cases = [
+        (
+            Act::Answer {
+                status: 200,
+                body: "<html>proxy error</html>".into(),
+            },
+            "could not be read",
+        ),
+        (
+            Act::Truncate {
+                status: 200,
+                body: body.clone(),
+                sent: body.len() / 2,
+            },
+            "could not",
+        ),
+        (
+            answer(200, json!({})),
+            "without a ReplicationTaskAssessmentRun",
+        ),
+        (
+            answer(
+                200,
+                json!({"ReplicationTaskAssessmentRun": {"Status": "starting"}}),
+            ),
+            "no ReplicationTaskAssessmentRunArn",
+        ),
+        (
+            answer(
+                200,
+                json!({"ReplicationTaskAssessmentRun": {"ReplicationTaskAssessmentRunArn": RUN_ARN}}),
+            ),
+            "no Status",
+        ),
+        (
+            answer(200, json!({"ReplicationTaskAssessmentRun": "starting"})),
+            "could not be read",
+        ),
+    ];
+    for (act, saying) in cases {
+        let server = FaultServer::start(vec![act.clone()]).await;
+        let (result, took) = timed(&server.url, "step-functions-minimal.json").await;
+        unavailable(result, saying);
+        assert!(took < PROMPT, "{act:?} took {took:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_lost_answer_after_dms_created_the_run_gives_that_run_once() {
+    let run = run_json(TASK, "orders-db-before-cutover", RUN_ARN);
+    let server = FaultServer::start(vec![
+        // DMS creates the run, and its answer never arrives.
+        Act::Drop,
+        fault(
+            "ResourceAlreadyExistsFault",
+            "Assessment run already exists",
+        ),
+        answer(200, json!({"ReplicationTaskAssessmentRuns": [run]})),
+    ])
+    .await;
+    let (result, took) = timed(&server.url, "step-functions-full.json").await;
+    let output = result.unwrap();
+    assert_eq!(output["AlreadyExisted"], true);
+    assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
+    let targets: Vec<String> = server
+        .requests()
+        .into_iter()
+        .map(|(target, _)| target)
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "amazondmsv20160101.startreplicationtaskassessmentrun",
+            "amazondmsv20160101.startreplicationtaskassessmentrun",
+            "amazondmsv20160101.describereplicationtaskassessmentruns"
+        ]
+    );
+    let names: Vec<Value> = server.requests()[..2]
+        .iter()
+        .map(|(_, body)| serde_json::from_str::<Value>(body).unwrap()["AssessmentRunName"].clone())
+        .collect();
+    assert_eq!(
+        names[0], names[1],
+        "the retry asks for the same run, so no second run can exist"
+    );
+    assert!(took < PROMPT, "{took:?}");
+}
+
+#[tokio::test]
+async fn already_exists_then_a_failing_lookup_is_dms_unavailable_with_context() {
+    let server = FaultServer::start(vec![
+        fault("ResourceAlreadyExistsFault", "exists"),
+        answer(
+            503,
+            json!({"__type": "ServiceUnavailable", "message": "down"}),
+        ),
+    ])
+    .await;
+    let (result, took) = timed(&server.url, "step-functions-full.json").await;
+    unavailable(
+        result,
+        "already exists, and looking it up failed: DMS answered HTTP 503",
+    );
+    assert_eq!(
+        server.requests().len(),
+        1 + 3,
+        "one start, three lookup attempts"
+    );
+    assert!(took < PROMPT, "{took:?}");
+}
+
+#[tokio::test]
+async fn already_exists_then_the_run_appears_on_the_fourth_page() {
+    let server = MockServer::start().await;
+    on_start(
+        &server,
+        dms_fault(400, "ResourceAlreadyExistsFault", "exists"),
+    )
+    .await;
+    for page in 1..=4 {
+        let mut body = json!({
+            "ReplicationTaskAssessmentRuns": [run_json(TASK, &format!("older-{page}"), &format!("{RUN_ARN}{page}"))]
+        });
+        if page < 4 {
+            body["Marker"] = json!(format!("page-{}", page + 1));
+        } else {
+            body["ReplicationTaskAssessmentRuns"]
+                .as_array_mut()
+                .unwrap()
+                .push(run_json(TASK, "orders-db-before-cutover", RUN_ARN));
+        }
+        let describe = Mock::given(header("x-amz-target", DESCRIBE));
+        let mock = if page == 1 {
+            describe.respond_with(dms_json(body)).with_priority(2)
+        } else {
+            describe
+                .and(body_partial_json(json!({"Marker": format!("page-{page}")})))
+                .respond_with(dms_json(body))
+                .with_priority(1)
+        };
+        mock.mount(&server).await;
+    }
+    let (result, _) = timed(&server.uri(), "step-functions-full.json").await;
+    let output = result.unwrap();
+    assert_eq!(output["AlreadyExisted"], true);
+    assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
+    assert_eq!(requests_with_target(&server, DESCRIBE).await.len(), 4);
+}
+
+#[tokio::test]
+async fn rejected_credentials_are_passed_through_by_name_and_not_retried() {
+    for code in [
+        "UnrecognizedClientException",
+        "ExpiredTokenException",
+        "InvalidSignatureException",
+    ] {
+        let server = MockServer::start().await;
+        on_start(
+            &server,
+            dms_fault(
+                400,
+                code,
+                "The security token included in the request is invalid",
+            ),
+        )
+        .await;
+        let (result, took) = timed(&server.uri(), "step-functions-minimal.json").await;
+        let error = result.unwrap_err();
+        assert_eq!(error.error_type(), code);
+        assert_eq!(
+            requests_with_target(&server, START).await.len(),
+            1,
+            "{code} is not retried"
+        );
+        assert!(took < PROMPT, "{took:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_status_without_a_body_is_dms_unavailable() {
+    let server = MockServer::start().await;
+    on_start(&server, ResponseTemplate::new(502)).await;
+    let (result, _) = timed(&server.uri(), "step-functions-minimal.json").await;
+    unavailable(result, "HTTP 502");
+}

@@ -4,148 +4,67 @@
 mod common;
 
 use std::process::Stdio;
-use std::time::{Duration, Instant};
 
+use common::loopback::{dms_fault, started, START};
+use common::runtime_api::RuntimeApi;
 use common::*;
 use serde_json::{json, Value};
-use wiremock::matchers::{body_partial_json, header, method, path, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use tokio::io::AsyncReadExt;
+use tokio::process::{Child, Command};
+use wiremock::matchers::{body_partial_json, header};
+use wiremock::{Mock, MockServer};
 
-const NEXT: &str = "/2018-06-01/runtime/invocation/next";
+const MISSING_TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:GONE";
+const SECRET_ACCESS_KEY: &str = "e2e-secret-access-key-never-logged";
+const SESSION_TOKEN: &str = "e2e-session-token-never-logged";
 
-/// Queues `payload` as invocation `request_id`; invocations are handed out in the order queued.
-async fn queue_invocation(runtime: &MockServer, request_id: &str, payload: Value) {
-    Mock::given(method("GET"))
-        .and(path(NEXT))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("lambda-runtime-aws-request-id", request_id)
-                .insert_header(
-                    "lambda-runtime-deadline-ms",
-                    deadline_in(Duration::from_secs(30)).to_string().as_str(),
-                )
-                .insert_header(
-                    "lambda-runtime-invoked-function-arn",
-                    "arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run",
-                )
-                .insert_header(
-                    "lambda-runtime-trace-id",
-                    "Root=1-00000000-000000000000000000000000",
-                )
-                .set_body_json(payload),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(runtime)
+/// A loopback DMS: MISSING_TASK is not found; runs of any other task start.
+async fn loopback_dms() -> MockServer {
+    let dms = MockServer::builder()
+        .disable_request_recording()
+        .start()
         .await;
-}
-
-/// Starts the Runtime API and queues the invocations; once they are handed out, `next` waits.
-async fn runtime_api(invocations: &[(&str, Value)]) -> MockServer {
-    let runtime = MockServer::start().await;
-    for (id, payload) in invocations {
-        queue_invocation(&runtime, id, payload.clone()).await;
-    }
-    Mock::given(method("GET"))
-        .and(path(NEXT))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(600)))
-        .with_priority(10)
-        .mount(&runtime)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex(
-            r"^/2018-06-01/runtime/invocation/[^/]+/(response|error)$",
+    Mock::given(header("x-amz-target", START))
+        .and(body_partial_json(
+            json!({"ReplicationTaskArn": MISSING_TASK}),
         ))
-        .respond_with(ResponseTemplate::new(202))
-        .mount(&runtime)
+        .respond_with(dms_fault(
+            400,
+            "ResourceNotFoundFault",
+            "Replication task not found",
+        ))
+        .with_priority(1)
+        .mount(&dms)
         .await;
-    runtime
+    Mock::given(header("x-amz-target", START))
+        .respond_with(started("from-the-binary"))
+        .with_priority(2)
+        .mount(&dms)
+        .await;
+    dms
 }
 
-/// The function's answers, by request id: (`response` or `error`, body).
-async fn answers(runtime: &MockServer, expected: usize) -> Vec<(String, String, Value)> {
-    let began = Instant::now();
-    loop {
-        let posted: Vec<(String, String, Value)> = runtime
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r.method.as_str() == "POST")
-            .map(|r| {
-                let parts: Vec<&str> = r.url.path().rsplitn(3, '/').collect();
-                let body = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
-                (parts[1].to_owned(), parts[0].to_owned(), body)
-            })
-            .collect();
-        if posted.len() >= expected {
-            return posted;
-        }
-        assert!(
-            began.elapsed() < Duration::from_secs(60),
-            "only {} of {expected} answers arrived",
-            posted.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// The function's process, and what it has logged so far.
+struct Function {
+    process: Child,
+    logs: tokio::task::JoinHandle<String>,
 }
 
-#[tokio::test]
-async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_runtime_api() {
-    let dms = MockServer::start().await;
-    Mock::given(header(
-        "x-amz-target",
-        "AmazonDMSv20160101.StartReplicationTaskAssessmentRun",
-    ))
-    .and(body_partial_json(json!({"ReplicationTaskArn": TASK})))
-    .respond_with(
-        ResponseTemplate::new(200).set_body_raw(
-            json!({"ReplicationTaskAssessmentRun": run_json(TASK, "from-the-binary", RUN_ARN)})
-                .to_string(),
-            "application/x-amz-json-1.1",
-        ),
-    )
-    .mount(&dms)
-    .await;
-    let missing_task = "arn:aws:dms:us-east-1:123456789012:task:GONE";
-    Mock::given(header(
-        "x-amz-target",
-        "AmazonDMSv20160101.StartReplicationTaskAssessmentRun",
-    ))
-    .and(body_partial_json(
-        json!({"ReplicationTaskArn": missing_task}),
-    ))
-    .respond_with(
-        ResponseTemplate::new(400).set_body_raw(
-            json!({"__type": "ResourceNotFoundFault", "message": "Replication task not found"})
-                .to_string(),
-            "application/x-amz-json-1.1",
-        ),
-    )
-    .mount(&dms)
-    .await;
-
-    let runtime = runtime_api(&[
-        ("req-success", event("step-functions-minimal.json")),
-        (
-            "req-invalid",
-            json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["x"]}),
-        ),
-        ("req-fault", json!({"ReplicationTaskArn": missing_task})),
-    ])
-    .await;
-
-    let mut function = tokio::process::Command::new(env!("CARGO_BIN_EXE_dms-assessment-run"))
+/// Starts the function binary as Lambda would, against `runtime` and `dms`.
+fn start_function(runtime: &RuntimeApi, dms: &MockServer, log_level: &str) -> Function {
+    let mut process = Command::new(env!("CARGO_BIN_EXE_dms-assessment-run"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address().to_string())
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
         .env("AWS_LAMBDA_FUNCTION_NAME", "dms-assessment-run")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .env("AWS_LAMBDA_LOG_LEVEL", log_level)
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "AKIDE2ETEST")
-        .env("AWS_SECRET_ACCESS_KEY", "e2e-test-secret")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms.uri())
         .env("SERVICE_ACCESS_ROLE_ARN", ROLE)
@@ -155,50 +74,210 @@ async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_r
         .kill_on_drop(true)
         .spawn()
         .expect("the function binary starts");
+    // Read its logs as they come: a full pipe would block the function.
+    let mut stdout = process.stdout.take().expect("piped stdout");
+    let logs = tokio::spawn(async move {
+        let mut logs = Vec::new();
+        stdout.read_to_end(&mut logs).await.ok();
+        String::from_utf8_lossy(&logs).into_owned()
+    });
+    Function { process, logs }
+}
 
-    let answers = answers(&runtime, 3).await;
-    function.kill().await.ok();
-    let logs = function
-        .wait_with_output()
-        .await
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
+/// Stops the function and returns what it logged.
+async fn stop(mut function: Function) -> String {
+    function.process.kill().await.ok();
+    function.logs.await.unwrap_or_default()
+}
 
-    let find = |id: &str| {
-        answers
-            .iter()
-            .find(|(rid, _, _)| rid == id)
-            .unwrap_or_else(|| panic!("no answer for {id}"))
-    };
+fn bytes(value: Value) -> Vec<u8> {
+    serde_json::to_vec(&value).unwrap()
+}
 
-    let (_, kind, body) = find("req-success");
-    assert_eq!(kind, "response", "{body}");
-    assert_eq!(body["ReplicationTaskAssessmentRunArn"], RUN_ARN);
-    assert_eq!(body["Status"], "starting");
-    assert_eq!(body["AlreadyExisted"], false);
+#[tokio::test]
+async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_runtime_api() {
+    let dms = loopback_dms().await;
+    let runtime = RuntimeApi::start(
+        vec![
+            bytes(event("step-functions-minimal.json")),
+            bytes(json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["x"]})),
+            bytes(json!({"ReplicationTaskArn": MISSING_TASK})),
+        ],
+        3,
+    )
+    .await;
+    let function = start_function(&runtime, &dms, "INFO");
+    runtime.answers(3).await;
+    let logs = stop(function).await;
 
-    let (_, kind, body) = find("req-invalid");
-    assert_eq!(kind, "error");
-    assert_eq!(body["errorType"], "InvalidInput");
+    let success = runtime.answer(0);
+    assert_eq!(success.kind, "response", "{:?}", success.body);
+    assert_eq!(success.body["ReplicationTaskAssessmentRunArn"], RUN_ARN);
+    assert_eq!(success.body["Status"], "starting");
+    assert_eq!(success.body["AlreadyExisted"], false);
+
+    let invalid = runtime.answer(1);
+    assert_eq!(invalid.kind, "error");
+    assert_eq!(invalid.body["errorType"], "InvalidInput");
     assert!(
-        body["errorMessage"]
+        invalid.body["errorMessage"]
             .as_str()
             .unwrap()
             .contains("IncludeOnlly"),
-        "{body}"
+        "{:?}",
+        invalid.body
     );
 
-    let (_, kind, body) = find("req-fault");
-    assert_eq!(kind, "error");
-    assert_eq!(body["errorType"], "ResourceNotFoundFault");
-    assert_eq!(body["errorMessage"], "Replication task not found");
+    let fault = runtime.answer(2);
+    assert_eq!(fault.kind, "error");
+    assert_eq!(fault.body["errorType"], "ResourceNotFoundFault");
+    assert_eq!(fault.body["errorMessage"], "Replication task not found");
 
     // One structured line per invocation, in JSON as AWS_LAMBDA_LOG_FORMAT asks.
-    let started: Vec<Value> = logs
+    let lines: Vec<Value> = logs
         .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| line["fields"]["outcome"] == "started")
+        .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
-    assert_eq!(started.len(), 1, "{logs}");
-    assert_eq!(started[0]["fields"]["run_arn"], RUN_ARN, "{logs}");
+    let outcomes: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["fields"]["outcome"].is_string())
+        .collect();
+    assert_eq!(outcomes.len(), 3, "{logs}");
+    let started = outcomes
+        .iter()
+        .find(|l| l["fields"]["outcome"] == "started")
+        .expect(&logs);
+    assert_eq!(started["fields"]["run_arn"], RUN_ARN);
+    assert_eq!(started["fields"]["task_arn"], TASK);
+    assert_eq!(started["fields"]["status"], "starting");
+    assert_eq!(started["fields"]["already_existed"], false);
+}
+
+#[tokio::test]
+async fn input_the_runtime_could_not_deserialize_is_answered_as_invalid_input() {
+    let dms = loopback_dms().await;
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let payloads = vec![
+        b"{\"ReplicationTaskArn\": ".to_vec(),
+        deep.into_bytes(),
+        format!(r#"{{"ReplicationTaskArn": "{TASK}", "ReplicationTaskArn": "{MISSING_TASK}"}}"#)
+            .into_bytes(),
+        b"\"just a string\"".to_vec(),
+    ];
+    let count = payloads.len();
+    let runtime = RuntimeApi::start(payloads, count).await;
+    let function = start_function(&runtime, &dms, "INFO");
+    runtime.answers(count).await;
+    stop(function).await;
+    for n in 0..count {
+        let answer = runtime.answer(n);
+        assert_eq!(answer.kind, "error", "req-{n}");
+        assert_eq!(
+            answer.body["errorType"], "InvalidInput",
+            "req-{n}: {:?}",
+            answer.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_credential_and_no_payload_beyond_arns_is_logged() {
+    let marker = "payload-marker-7f3a";
+    let payloads = vec![
+        bytes(event("step-functions-minimal.json")),
+        bytes(json!({"ReplicationTaskArn": MISSING_TASK})),
+        bytes(json!({"ReplicationTaskArn": TASK, marker: 1})),
+        bytes(json!({"ReplicationTaskArn": TASK, "ResultLocationBucket": marker.to_uppercase()})),
+        bytes(
+            json!({"ReplicationTaskArn": TASK, "Tags": [{"Key": "aws:x", "Value": marker}], "ResultLocationFolder": marker}),
+        ),
+    ];
+    let count = payloads.len();
+
+    // At INFO, nothing of the payload beyond ARNs and the run name.
+    let dms = loopback_dms().await;
+    let runtime = RuntimeApi::start(payloads.clone(), count).await;
+    let function = start_function(&runtime, &dms, "INFO");
+    runtime.answers(count).await;
+    let logs = stop(function).await;
+    assert!(!logs.to_lowercase().contains(marker), "{logs}");
+
+    // At every level, no secret key and no session token, even with the SDK's own tracing on.
+    let runtime = RuntimeApi::start(payloads, count).await;
+    let function = start_function(&runtime, &dms, "TRACE");
+    runtime.answers(count).await;
+    let logs = stop(function).await;
+    assert!(logs.len() > 1000, "TRACE logs were expected:\n{logs}");
+    assert!(
+        !logs.contains(SECRET_ACCESS_KEY),
+        "the secret access key was logged"
+    );
+    assert!(
+        !logs.contains(SESSION_TOKEN),
+        "the session token was logged"
+    );
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in /proc/<pid>/status")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_mixed_invocations_in_one_process_with_bounded_memory() {
+    const WARM_UP: usize = 200;
+    const TOTAL: usize = 1000;
+    // Growth allowed between invocation 200 and 1000: allocator slack, not a leak of ~1 KiB per call.
+    const GROWTH_BOUND_KIB: u64 = 1024;
+
+    let dms = loopback_dms().await;
+    let payloads = vec![
+        bytes(event("step-functions-minimal.json")),
+        bytes(json!({"ReplicationTaskArn": MISSING_TASK})),
+        bytes(json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["x"]})),
+        b"{not json".to_vec(),
+        bytes(event("eventbridge-dms-task-state-change.json")),
+        bytes(event("dry-run.json")),
+    ];
+    let payloads_count = payloads.len();
+    let runtime = RuntimeApi::start(payloads, TOTAL).await;
+    let function = start_function(&runtime, &dms, "WARN");
+    let pid = function.process.id().expect("a running process");
+
+    runtime.answers(WARM_UP).await;
+    let warm = rss_kib(pid);
+    let answers = runtime.answers(TOTAL).await;
+    let end = rss_kib(pid);
+    stop(function).await;
+
+    println!("resident memory after {WARM_UP} invocations: {warm} KiB; after {TOTAL}: {end} KiB");
+    assert!(
+        end <= warm + GROWTH_BOUND_KIB,
+        "memory grew from {warm} KiB to {end} KiB"
+    );
+    // Every invocation got the answer its payload calls for.
+    assert_eq!(answers.len(), TOTAL);
+    for answer in &answers {
+        let n: usize = answer
+            .request_id
+            .trim_start_matches("req-")
+            .parse()
+            .unwrap();
+        let expected = match n % payloads_count {
+            1 => "ResourceNotFoundFault",
+            2 | 3 => "InvalidInput",
+            _ => "",
+        };
+        let got = if answer.kind == "error" {
+            answer.body["errorType"].as_str().unwrap_or("?")
+        } else {
+            ""
+        };
+        assert_eq!(got, expected, "req-{n}: {:?}", answer.body);
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod fault_server;
 pub mod loopback;
+pub mod runtime_api;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

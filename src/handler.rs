@@ -33,7 +33,10 @@ impl App {
     /// Builds the app as a Lambda process does: the SDK's standard configuration chain and the
     /// defaults from the environment.
     pub async fn from_environment() -> Self {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(crate::http::https_client())
+            .load()
+            .await;
         App::new(Client::new(&config), Defaults::from_env())
     }
 

@@ -306,3 +306,21 @@ async fn a_status_without_a_body_is_dms_unavailable() {
     let (result, _) = timed(&server.uri(), "step-functions-minimal.json").await;
     unavailable(result, "HTTP 502");
 }
+
+#[tokio::test]
+async fn tls_stays_on_an_https_endpoint_that_does_not_speak_tls_is_refused() {
+    // A plain TCP server that answers every connection with an HTTP response, never a TLS handshake.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let https = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            use tokio::io::AsyncWriteExt;
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
+                .await;
+        }
+    });
+    let (result, took) = timed(&https, "step-functions-minimal.json").await;
+    unavailable(result, "could not reach DMS");
+    assert!(took < PROMPT, "{took:?}");
+}

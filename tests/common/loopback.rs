@@ -19,6 +19,7 @@ pub const DESCRIBE: &str = "AmazonDMSv20160101.DescribeReplicationTaskAssessment
 /// The app with a real SDK client whose endpoint is `endpoint`.
 pub async fn app_for(endpoint: &str) -> App {
     let config = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(dms_assessment_run::http::https_client())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(
             "AKIDWIRETEST",

@@ -1,0 +1,407 @@
+//! Cold start, first invocation, warm overhead and peak memory of the function against the smallest
+//! `lambda_runtime` function (examples/baseline.rs), both built by `cargo lambda build --release`.
+//!
+//! `cargo bench --bench cold_start -- [--runs N] [--warm N] [--json FILE] [--skip-build]`
+//!
+//! Each run starts a fresh process under a Lambda Runtime API served on loopback and measures:
+//! init (process start to its first `GET /runtime/invocation/next`), first invocation (event handed
+//! over to response received), warm overhead (the median latency of the following invocations, less
+//! the time spent inside the loopback DMS) and peak RSS (`VmHWM`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const TASK: &str =
+    "arn:aws:dms:us-east-1:123456789012:task:AAAABBBB0CCCCDDDDEEEEE1FFFF2GGG3FFFFFF3";
+
+struct Options {
+    runs: usize,
+    warm: usize,
+    json: Option<PathBuf>,
+    build: bool,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        runs: 20,
+        warm: 300,
+        json: None,
+        build: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).expect("--runs N"),
+            "--warm" => options.warm = args.next().and_then(|n| n.parse().ok()).expect("--warm N"),
+            "--json" => options.json = Some(args.next().expect("--json FILE").into()),
+            "--skip-build" => options.build = false,
+            "--bench" => {}
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    options
+}
+
+fn cargo_lambda(args: &[&str]) {
+    let status = Command::new("cargo")
+        .current_dir(ROOT)
+        .args(["lambda", "build", "--release"])
+        .args(args)
+        .status()
+        .expect("cargo lambda is installed (pip install cargo-lambda)");
+    assert!(status.success(), "cargo lambda build {args:?} failed");
+}
+
+/// Timestamps the Runtime API and the loopback DMS record, shared with their responders.
+#[derive(Default)]
+struct Clock {
+    /// When each `next` was answered with an event (the first one also marks the end of init).
+    handed: Vec<Instant>,
+    /// When each response arrived.
+    answered: Vec<Instant>,
+    /// Time spent inside the loopback DMS, per call.
+    in_dms: Vec<Duration>,
+}
+
+struct Next {
+    clock: Arc<Mutex<Clock>>,
+    payload: Vec<u8>,
+    count: usize,
+}
+
+impl Respond for Next {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut clock = self.clock.lock().unwrap();
+        let n = clock.handed.len();
+        if n >= self.count {
+            return ResponseTemplate::new(200).set_delay(Duration::from_secs(600));
+        }
+        clock.handed.push(Instant::now());
+        let deadline = std::time::SystemTime::now() + Duration::from_secs(30);
+        let deadline_ms = deadline
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        ResponseTemplate::new(200)
+            .insert_header("lambda-runtime-aws-request-id", format!("req-{n}").as_str())
+            .insert_header(
+                "lambda-runtime-deadline-ms",
+                deadline_ms.to_string().as_str(),
+            )
+            .insert_header(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:f",
+            )
+            .set_body_raw(self.payload.clone(), "application/json")
+    }
+}
+
+struct Answered(Arc<Mutex<Clock>>);
+
+impl Respond for Answered {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.0.lock().unwrap().answered.push(Instant::now());
+        ResponseTemplate::new(202)
+    }
+}
+
+struct Dms(Arc<Mutex<Clock>>);
+
+impl Respond for Dms {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let began = Instant::now();
+        let input: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let body = json!({"ReplicationTaskAssessmentRun": {
+            "ReplicationTaskAssessmentRunArn": "arn:aws:dms:us-east-1:123456789012:assessment-run:RUN",
+            "ReplicationTaskArn": input["ReplicationTaskArn"],
+            "Status": "starting",
+            "ReplicationTaskAssessmentRunCreationDate": 1764175200.123,
+            "AssessmentRunName": input["AssessmentRunName"],
+            "IsLatestTaskAssessmentRun": true
+        }});
+        let response =
+            ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/x-amz-json-1.1");
+        self.0.lock().unwrap().in_dms.push(began.elapsed());
+        response
+    }
+}
+
+/// One fresh process: its init, first invocation, warm latencies less DMS time, and peak RSS.
+struct Sample {
+    init: Duration,
+    first: Duration,
+    warm: Vec<Duration>,
+    peak_rss_kib: u64,
+}
+
+async fn run_once(binary: &Path, warm: usize) -> Sample {
+    let clock = Arc::new(Mutex::new(Clock::default()));
+    let runtime = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
+    let dms = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
+    let payload =
+        serde_json::to_vec(&json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "bench"}))
+            .unwrap();
+    let count = warm + 1;
+    Mock::given(method("GET"))
+        .and(path("/2018-06-01/runtime/invocation/next"))
+        .respond_with(Next {
+            clock: clock.clone(),
+            payload,
+            count,
+        })
+        .mount(&runtime)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex(
+            "^/2018-06-01/runtime/invocation/[^/]+/(response|error)$",
+        ))
+        .respond_with(Answered(clock.clone()))
+        .mount(&runtime)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(Dms(clock.clone()))
+        .mount(&dms)
+        .await;
+
+    let started = Instant::now();
+    let mut process = Command::new(binary)
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.address().to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .env("AWS_LAMBDA_LOG_LEVEL", "WARN")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "AKIDBENCH")
+        .env("AWS_SECRET_ACCESS_KEY", "bench-secret")
+        .env("AWS_SESSION_TOKEN", "bench-token")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms.uri())
+        .env(
+            "SERVICE_ACCESS_ROLE_ARN",
+            "arn:aws:iam::123456789012:role/dms",
+        )
+        .env("RESULT_LOCATION_BUCKET", "results")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+
+    let give_up = Instant::now() + Duration::from_secs(120);
+    while clock.lock().unwrap().answered.len() < count {
+        assert!(
+            Instant::now() < give_up,
+            "{} did not answer {count} invocations",
+            binary.display()
+        );
+        tokio::time::sleep(Duration::from_micros(200)).await;
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", process.id())).unwrap();
+    let peak_rss_kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    process.kill().ok();
+    process.wait().ok();
+
+    let clock = clock.lock().unwrap();
+    let latency = |i: usize| clock.answered[i] - clock.handed[i];
+    let in_dms = |i: usize| clock.in_dms.get(i).copied().unwrap_or_default();
+    Sample {
+        init: clock.handed[0] - started,
+        first: latency(0),
+        warm: (1..count)
+            .map(|i| latency(i).saturating_sub(in_dms(i)))
+            .collect(),
+        peak_rss_kib,
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
+}
+
+/// Median, min and max of one measure over the runs.
+#[derive(Clone, Copy)]
+struct Stat {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+fn stat(mut values: Vec<f64>) -> Stat {
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Stat {
+        median: median(&mut values),
+        min,
+        max,
+    }
+}
+
+struct Report {
+    init_ms: Stat,
+    first_ms: Stat,
+    cold_ms: Stat,
+    warm_ms: Stat,
+    peak_rss_mib: Stat,
+    binary_bytes: u64,
+}
+
+async fn measure(binary: &Path, options: &Options) -> Report {
+    let mut samples = Vec::new();
+    for _ in 0..options.runs {
+        samples.push(run_once(binary, options.warm).await);
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    Report {
+        init_ms: stat(samples.iter().map(|s| ms(s.init)).collect()),
+        first_ms: stat(samples.iter().map(|s| ms(s.first)).collect()),
+        cold_ms: stat(samples.iter().map(|s| ms(s.init + s.first)).collect()),
+        warm_ms: stat(
+            samples
+                .iter()
+                .map(|s| median(&mut s.warm.iter().map(|d| ms(*d)).collect::<Vec<_>>()))
+                .collect(),
+        ),
+        peak_rss_mib: stat(
+            samples
+                .iter()
+                .map(|s| s.peak_rss_kib as f64 / 1024.0)
+                .collect(),
+        ),
+        binary_bytes: std::fs::metadata(binary).unwrap().len(),
+    }
+}
+
+fn json_stat(s: Stat) -> Value {
+    json!({"median": s.median, "min": s.min, "max": s.max})
+}
+
+fn main() {
+    let options = options();
+    let lambda_dir = Path::new(ROOT).join("target/lambda");
+    if options.build {
+        cargo_lambda(&["--bin", "dms-assessment-run"]);
+        cargo_lambda(&["--bin", "dms-assessment-run", "--output-format", "zip"]);
+        cargo_lambda(&["--example", "baseline"]);
+    }
+    let function_bin = lambda_dir.join("dms-assessment-run/bootstrap");
+    let baseline_bin = lambda_dir.join("baseline/bootstrap");
+    let zip_bytes = std::fs::metadata(lambda_dir.join("dms-assessment-run/bootstrap.zip"))
+        .map(|m| m.len())
+        .ok();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (baseline, function) = runtime.block_on(async {
+        let baseline = measure(&baseline_bin, &options).await;
+        let function = measure(&function_bin, &options).await;
+        (baseline, function)
+    });
+
+    let row =
+        |name: &str, b: Stat, f: Stat, unit: &str, decimals: usize| {
+            println!(
+            "| {name} | {:.d$} {unit} ({:.d$}–{:.d$}) | {:.d$} {unit} ({:.d$}–{:.d$}) | {:.2}× |",
+            b.median, b.min, b.max, f.median, f.min, f.max, f.median / b.median, d = decimals
+        );
+        };
+    println!(
+        "\n{} fresh processes each, {} warm invocations per process; median (min–max)\n",
+        options.runs, options.warm
+    );
+    println!("| measure | baseline | function | function / baseline |");
+    println!("| --- | --- | --- | --- |");
+    row("init", baseline.init_ms, function.init_ms, "ms", 2);
+    row(
+        "first invocation",
+        baseline.first_ms,
+        function.first_ms,
+        "ms",
+        2,
+    );
+    row(
+        "cold start (init + first)",
+        baseline.cold_ms,
+        function.cold_ms,
+        "ms",
+        2,
+    );
+    row(
+        "warm overhead per invocation",
+        baseline.warm_ms,
+        function.warm_ms,
+        "ms",
+        3,
+    );
+    row(
+        "peak RSS",
+        baseline.peak_rss_mib,
+        function.peak_rss_mib,
+        "MiB",
+        1,
+    );
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    println!(
+        "| stripped binary | {:.2} MiB | {:.2} MiB | {:.2}× |",
+        mib(baseline.binary_bytes),
+        mib(function.binary_bytes),
+        function.binary_bytes as f64 / baseline.binary_bytes as f64
+    );
+    match zip_bytes {
+        Some(zip) => println!("| deployment zip | | {:.2} MiB ({zip} bytes) | |", mib(zip)),
+        None => println!("| deployment zip | | not built (run without --skip-build) | |"),
+    }
+    println!(
+        "\nwarm overhead above the baseline: {:.3} ms at the median",
+        function.warm_ms.median - baseline.warm_ms.median
+    );
+
+    if let Some(path) = &options.json {
+        let report = |r: &Report| {
+            json!({
+                "init_ms": json_stat(r.init_ms),
+                "first_invocation_ms": json_stat(r.first_ms),
+                "cold_start_ms": json_stat(r.cold_ms),
+                "warm_overhead_ms": json_stat(r.warm_ms),
+                "peak_rss_mib": json_stat(r.peak_rss_mib),
+                "binary_bytes": r.binary_bytes,
+            })
+        };
+        let out = json!({
+            "runs": options.runs,
+            "warm_invocations": options.warm,
+            "baseline": report(&baseline),
+            "function": report(&function),
+            "zip_bytes": zip_bytes,
+            "ratios": {
+                "cold_start": function.cold_ms.median / baseline.cold_ms.median,
+                "peak_rss": function.peak_rss_mib.median / baseline.peak_rss_mib.median,
+                "warm_overhead_above_baseline_ms": function.warm_ms.median - baseline.warm_ms.median,
+            }
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&out).unwrap())
+            .expect("write the JSON report");
+        println!("figures written to {}", path.display());
+    }
+}

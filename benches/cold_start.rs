@@ -1,5 +1,5 @@
 //! Cold start, first invocation, warm overhead and peak memory of the function against the smallest
-//! `lambda_runtime` function (examples/baseline.rs), both built by `cargo lambda build --release`.
+//! `lambda_runtime` function (benches/baseline.rs), both built by `cargo lambda build --release`.
 //!
 //! `cargo bench --bench cold_start -- [--runs N] [--warm N] [--json FILE] [--skip-build]`
 //!
@@ -294,6 +294,25 @@ async fn measure(binary: &Path, options: &Options) -> Report {
     }
 }
 
+/// The date and the machine the figures come from.
+fn machine() -> String {
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    format!("{date}, {cpu}, {cores} cores, {}", std::env::consts::ARCH)
+}
+
 fn json_stat(s: Stat) -> Value {
     json!({"median": s.median, "min": s.min, "max": s.max})
 }
@@ -304,7 +323,7 @@ fn main() {
     if options.build {
         cargo_lambda(&["--bin", "dms-assessment-run"]);
         cargo_lambda(&["--bin", "dms-assessment-run", "--output-format", "zip"]);
-        cargo_lambda(&["--example", "baseline"]);
+        cargo_lambda(&["--bin", "baseline"]);
     }
     let function_bin = lambda_dir.join("dms-assessment-run/bootstrap");
     let baseline_bin = lambda_dir.join("baseline/bootstrap");
@@ -389,6 +408,7 @@ fn main() {
             })
         };
         let out = json!({
+            "machine": machine(),
             "runs": options.runs,
             "warm_invocations": options.warm,
             "baseline": report(&baseline),

@@ -346,8 +346,10 @@ fn main() {
         );
         };
     println!(
-        "\n{} fresh processes each, {} warm invocations per process; median (min–max)\n",
-        options.runs, options.warm
+        "\n{}\n{} fresh processes each, {} warm invocations per process; median (min–max)\n",
+        machine(),
+        options.runs,
+        options.warm
     );
     println!("| measure | baseline | function | function / baseline |");
     println!("| --- | --- | --- | --- |");

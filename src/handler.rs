@@ -75,18 +75,19 @@ impl App {
         tracing::debug!(%payload, "payload");
         let invocation = payload::parse(payload)?;
         let request = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
-        let (source, event_type) = match &invocation.origin {
-            Origin::Direct => ("direct", None),
-            Origin::CustomEvent { source } => (source.as_str(), None),
-            Origin::DmsTaskEvent { event_type } => ("aws.dms", event_type.as_deref()),
+        // The kind of input only: an event's own fields are payload, logged at debug level.
+        let origin = match &invocation.origin {
+            Origin::Direct => "direct",
+            Origin::CustomEvent { .. } => "custom-event",
+            Origin::DmsTaskEvent { .. } => "dms-task-event",
         };
+        tracing::debug!(origin = ?invocation.origin, "origin");
 
         if invocation.payload.dry_run.unwrap_or(defaults.dry_run) {
             tracing::info!(
                 task_arn = %request.replication_task_arn,
                 run_name = %request.assessment_run_name,
-                source,
-                event_type,
+                origin,
                 outcome = "dry-run",
                 "assessment run not started: dry run"
             );
@@ -106,8 +107,7 @@ impl App {
             run_arn = %output.replication_task_assessment_run_arn,
             status = %output.status,
             already_existed = output.already_existed,
-            source,
-            event_type,
+            origin,
             outcome = if output.already_existed { "already-existed" } else { "started" },
             "assessment run started"
         );

@@ -52,6 +52,16 @@ struct Function {
 
 /// Starts the function binary as Lambda would, against `runtime` and `dms`.
 fn start_function(runtime: &RuntimeApi, dms: &MockServer, log_level: &str) -> Function {
+    start_function_with(runtime, dms, log_level, &[])
+}
+
+/// Like [`start_function`], with extra environment variables.
+fn start_function_with(
+    runtime: &RuntimeApi,
+    dms: &MockServer,
+    log_level: &str,
+    extra: &[(&str, &str)],
+) -> Function {
     let mut process = Command::new(env!("CARGO_BIN_EXE_dms-assessment-run"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -70,6 +80,7 @@ fn start_function(runtime: &RuntimeApi, dms: &MockServer, log_level: &str) -> Fu
         .env("SERVICE_ACCESS_ROLE_ARN", ROLE)
         .env("RESULT_LOCATION_BUCKET", BUCKET)
         .env("RESULT_LOCATION_FOLDER", "")
+        .envs(extra.iter().copied())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -183,7 +194,10 @@ async fn input_the_runtime_could_not_deserialize_is_answered_as_invalid_input() 
 #[tokio::test]
 async fn no_credential_and_no_payload_beyond_arns_is_logged() {
     let marker = "payload-marker-7f3a";
+    let mut custom_event = event("eventbridge-custom.json");
+    custom_event["source"] = json!(format!("com.{marker}"));
     let payloads = vec![
+        bytes(custom_event),
         bytes(event("step-functions-minimal.json")),
         bytes(json!({"ReplicationTaskArn": MISSING_TASK})),
         bytes(json!({"ReplicationTaskArn": TASK, marker: 1})),
@@ -279,5 +293,46 @@ async fn a_thousand_mixed_invocations_in_one_process_with_bounded_memory() {
             ""
         };
         assert_eq!(got, expected, "req-{n}: {:?}", answer.body);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_default_is_logged_at_start_up_and_every_invocation_names_it() {
+    let dms = loopback_dms().await;
+    let payloads = vec![
+        bytes(event("step-functions-minimal.json")),
+        bytes(event("dry-run.json")),
+    ];
+    let runtime = RuntimeApi::start(payloads, 2).await;
+    let function = start_function_with(
+        &runtime,
+        &dms,
+        "INFO",
+        &[("RESULT_ENCRYPTION_MODE", "AES256")],
+    );
+    let answers = runtime.answers(2).await;
+    let logs = stop(function).await;
+
+    let start_up = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| {
+            line["level"] == "ERROR" && line["fields"]["error_type"] == "InvalidConfiguration"
+        })
+        .unwrap_or_else(|| panic!("no start-up error in:\n{logs}"));
+    assert!(
+        start_up["fields"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("RESULT_ENCRYPTION_MODE"),
+        "{start_up}"
+    );
+    for answer in answers {
+        assert_eq!(answer.kind, "error");
+        assert_eq!(answer.body["errorType"], "InvalidConfiguration");
+        assert!(answer.body["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("RESULT_ENCRYPTION_MODE"));
     }
 }

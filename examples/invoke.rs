@@ -10,7 +10,7 @@ use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // Logs go to stderr so that stdout is the result alone.
-    lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+    dms_assessment_run::logging::init(std::io::stderr);
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: invoke <event.json>");
         return std::process::ExitCode::from(2);

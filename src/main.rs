@@ -1,10 +1,10 @@
-use dms_assessment_run::{payload::Event, App};
-use lambda_runtime::{run, service_fn, tracing, LambdaEvent};
+use dms_assessment_run::{logging, payload::Event, App};
+use lambda_runtime::{run, service_fn, LambdaEvent};
 
 // One invocation at a time: a single-threaded runtime starts faster and uses less memory.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    tracing::init_default_subscriber();
+    logging::init(std::io::stdout);
     let app = App::from_environment().await;
     let app = &app;
     run(service_fn(move |event: LambdaEvent<Event>| async move {

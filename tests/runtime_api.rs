@@ -336,3 +336,28 @@ async fn a_bad_default_is_logged_at_start_up_and_every_invocation_names_it() {
             .contains("RESULT_ENCRYPTION_MODE"));
     }
 }
+
+#[tokio::test]
+async fn lambdas_fatal_level_keeps_everything_below_error_out_of_the_logs() {
+    let dms = loopback_dms().await;
+    let payloads = vec![
+        bytes(event("step-functions-minimal.json")),
+        bytes(json!({"ReplicationTaskArn": MISSING_TASK})),
+    ];
+    let runtime = RuntimeApi::start(payloads, 2).await;
+    let function = start_function(&runtime, &dms, "FATAL");
+    let answers = runtime.answers(2).await;
+    let logs = stop(function).await;
+
+    assert_eq!(answers[0].kind, "response");
+    assert_eq!(answers[1].kind, "error");
+    // The failed invocation is logged by the runtime at ERROR; its WARN line and the INFO line of
+    // the started run are not.
+    let levels: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .map(|line| line["level"].clone())
+        .collect();
+    assert!(levels.iter().all(|level| level == "ERROR"), "{logs}");
+    assert!(!logs.contains("\"outcome\""), "{logs}");
+}

@@ -15,14 +15,14 @@ use aws_sdk_databasemigration::config::SharedHttpClient;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
 use aws_smithy_http_client::Builder;
 
-// AWS_ROOTS: the five roots, selected from webpki-root-certs at build time by build.rs.
+// AWS_ROOT_NAMES and AWS_ROOTS_PEM, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/aws_roots.rs"));
 
 /// Builds the HTTPS client; connections are made lazily, on first use.
 pub fn https_client() -> SharedHttpClient {
     let mut roots = TrustStore::empty()
         .with_native_roots(false)
-        .with_pem_certificate(aws_roots_pem());
+        .with_pem_certificate(AWS_ROOTS_PEM);
     if let Some(pem) = std::env::var_os("SSL_CERT_FILE").and_then(|path| std::fs::read(path).ok()) {
         roots = roots.with_pem_certificate(pem);
     }
@@ -36,17 +36,6 @@ pub fn https_client() -> SharedHttpClient {
         .build_https()
 }
 
-/// The Amazon Trust Services roots as one PEM document.
-fn aws_roots_pem() -> Vec<u8> {
-    let mut pem = String::new();
-    for (_, der) in AWS_ROOTS {
-        pem.push_str("-----BEGIN CERTIFICATE-----\n");
-        pem.push_str(&aws_smithy_types::base64::encode(der));
-        pem.push_str("\n-----END CERTIFICATE-----\n");
-    }
-    pem.into_bytes()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,27 +43,26 @@ mod tests {
     use rustls_pki_types::CertificateDer;
 
     #[test]
-    fn the_five_amazon_trust_services_roots_read_back_from_the_pem() {
-        let pem = aws_roots_pem();
-        let certs: Vec<CertificateDer<'_>> = CertificateDer::pem_slice_iter(&pem)
+    fn the_pem_holds_the_named_amazon_trust_services_roots_of_mozillas_set() {
+        let certs: Vec<CertificateDer<'_>> = CertificateDer::pem_slice_iter(AWS_ROOTS_PEM)
             .collect::<Result<_, _>>()
             .expect("valid PEM");
-        let expected: Vec<&[u8]> = AWS_ROOTS.iter().map(|(_, der)| *der).collect();
-        let read: Vec<&[u8]> = certs.iter().map(|cert| cert.as_ref()).collect();
-        assert_eq!(read, expected);
-    }
-
-    #[test]
-    fn each_root_is_the_named_certificate_of_mozillas_set() {
-        for (name, der) in AWS_ROOTS {
-            let name = name.as_bytes();
-            assert!(der.windows(name.len()).any(|w| w == name), "{name:?}");
-            assert!(webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                .iter()
-                .any(|root| root.as_ref() == der));
+        assert_eq!(certs.len(), AWS_ROOT_NAMES.len());
+        for (cert, name) in certs.iter().zip(AWS_ROOT_NAMES) {
+            let der: &[u8] = cert.as_ref();
+            assert!(
+                der.windows(name.len()).any(|w| w == name.as_bytes()),
+                "{name}"
+            );
+            assert!(
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                    .iter()
+                    .any(|root| root.as_ref() == der),
+                "{name}"
+            );
         }
-        let mut distinct: Vec<&[u8]> = AWS_ROOTS.iter().map(|(_, der)| *der).collect();
+        let mut distinct: Vec<&[u8]> = certs.iter().map(|cert| cert.as_ref()).collect();
         distinct.dedup();
-        assert_eq!(distinct.len(), 5);
+        assert_eq!(distinct.len(), AWS_ROOT_NAMES.len());
     }
 }

@@ -268,20 +268,34 @@ struct Report {
     binary_bytes: u64,
 }
 
-/// Runs both binaries `options.runs` times, alternating, so that a slow spell of the machine weighs
+/// Runs both binaries `options.runs` times, interleaved, so that a slow spell of the machine weighs
 /// on both alike; one discarded run of each first brings both binaries into the page cache.
 async fn measure(baseline: &Path, function: &Path, options: &Options) -> (Report, Report) {
     run_once(baseline, 1).await;
     run_once(function, 1).await;
     let (mut baseline_samples, mut function_samples) = (Vec::new(), Vec::new());
-    for _ in 0..options.runs {
-        baseline_samples.push(run_once(baseline, options.warm).await);
-        function_samples.push(run_once(function, options.warm).await);
+    for run in 0..options.runs {
+        // Each binary goes first in every other pair, so that neither always follows the other's
+        // teardown; a pause lets the previous run's servers wind down.
+        if run % 2 == 0 {
+            baseline_samples.push(run_once(baseline, options.warm).await);
+            settle().await;
+            function_samples.push(run_once(function, options.warm).await);
+        } else {
+            function_samples.push(run_once(function, options.warm).await);
+            settle().await;
+            baseline_samples.push(run_once(baseline, options.warm).await);
+        }
+        settle().await;
     }
     (
         report(baseline, &baseline_samples),
         report(function, &function_samples),
     )
+}
+
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(20)).await;
 }
 
 fn report(binary: &Path, samples: &[Sample]) -> Report {

@@ -2,7 +2,10 @@
 
 use std::time::SystemTime;
 
-use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_config::environment::{
+    EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+};
+use aws_config::meta::region::ProvideRegion;
 use aws_sdk_databasemigration::config::ProvideCredentials;
 use aws_sdk_databasemigration::Client;
 use lambda_runtime::LambdaEvent;
@@ -37,12 +40,15 @@ impl App {
     pub async fn from_environment() -> Self {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .http_client(crate::http::https_client());
-        // The standard chain tries the environment first, and in Lambda the credentials are there.
-        // Taking them directly spares building the rest of the chain (an STS client among it) at
-        // start-up; without them, the standard chain is used as it is.
+        // The standard chains try the environment first, and in Lambda the credentials and the
+        // region are there. Taking them directly spares building the rest of the chains (an STS
+        // client, an IMDS client) at start-up; without them, the standard chains are used as they are.
         let environment = EnvironmentVariableCredentialsProvider::new();
         if environment.provide_credentials().await.is_ok() {
             loader = loader.credentials_provider(environment);
+        }
+        if let Some(region) = EnvironmentVariableRegionProvider::new().region().await {
+            loader = loader.region(region);
         }
         App::new(Client::new(&loader.load().await), Defaults::from_env())
     }

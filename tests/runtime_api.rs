@@ -62,7 +62,18 @@ fn start_function_with(
     log_level: &str,
     extra: &[(&str, &str)],
 ) -> Function {
-    let mut process = Command::new(env!("CARGO_BIN_EXE_dms-assessment-run"))
+    start_function_env(runtime, dms, log_level, extra, &[])
+}
+
+fn start_function_env(
+    runtime: &RuntimeApi,
+    dms: &MockServer,
+    log_level: &str,
+    extra: &[(&str, &str)],
+    without: &[&str],
+) -> Function {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dms-assessment-run"));
+    command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
@@ -80,7 +91,11 @@ fn start_function_with(
         .env("SERVICE_ACCESS_ROLE_ARN", ROLE)
         .env("RESULT_LOCATION_BUCKET", BUCKET)
         .env("RESULT_LOCATION_FOLDER", "")
-        .envs(extra.iter().copied())
+        .envs(extra.iter().copied());
+    for name in without {
+        command.env_remove(name);
+    }
+    let mut process = command
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -93,6 +108,16 @@ fn start_function_with(
         String::from_utf8_lossy(&logs).into_owned()
     });
     Function { process, logs }
+}
+
+/// Like [`start_function_with`], with some of the usual variables left out of the environment.
+fn start_function_without(
+    runtime: &RuntimeApi,
+    dms: &MockServer,
+    extra: &[(&str, &str)],
+    without: &[&str],
+) -> Function {
+    start_function_env(runtime, dms, "INFO", extra, without)
 }
 
 /// Stops the function and returns what it logged.
@@ -360,4 +385,72 @@ async fn lambdas_fatal_level_keeps_everything_below_error_out_of_the_logs() {
         .collect();
     assert!(levels.iter().all(|level| level == "ERROR"), "{logs}");
     assert!(!logs.contains("\"outcome\""), "{logs}");
+}
+
+/// The credential scope a signed request names: `<key id>/<date>/<region>/dms/aws4_request`.
+fn credential_scope(request: &wiremock::Request) -> String {
+    let authorization = request.headers["authorization"].to_str().unwrap();
+    let scope = authorization
+        .split("Credential=")
+        .nth(1)
+        .expect(authorization);
+    scope.split(',').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn region_and_credentials_come_from_the_environment_else_from_the_standard_chains() {
+    // A shared config and credentials file, as the standard chains read them.
+    let dir =
+        std::env::temp_dir().join(format!("dms-assessment-run-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(&config, "[default]\nregion = eu-west-3\n").unwrap();
+    std::fs::write(
+        &credentials,
+        "[default]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n",
+    )
+    .unwrap();
+    let files = [
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+    ];
+    let mut scopes = Vec::new();
+    for without in [
+        &[][..],
+        &[
+            "AWS_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+        ][..],
+    ] {
+        let dms = MockServer::start().await;
+        Mock::given(header("x-amz-target", START))
+            .respond_with(started("from-the-binary"))
+            .mount(&dms)
+            .await;
+        let runtime = RuntimeApi::start(vec![bytes(event("step-functions-minimal.json"))], 1).await;
+        let function = start_function_without(&runtime, &dms, &files, without);
+        let answers = runtime.answers(1).await;
+        stop(function).await;
+        assert_eq!(answers[0].kind, "response", "{:?}", answers[0].body);
+        let requests = dms.received_requests().await.unwrap();
+        scopes.push(credential_scope(&requests[0]));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+
+    // The environment first, as in Lambda; the profile files when the environment has nothing.
+    assert!(scopes[0].starts_with("AKIDE2ETEST/"), "{}", scopes[0]);
+    assert!(
+        scopes[0].ends_with("/us-east-1/dms/aws4_request"),
+        "{}",
+        scopes[0]
+    );
+    assert!(scopes[1].starts_with("AKIDPROFILE/"), "{}", scopes[1]);
+    assert!(
+        scopes[1].ends_with("/eu-west-3/dms/aws4_request"),
+        "{}",
+        scopes[1]
+    );
 }

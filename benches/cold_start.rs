@@ -6,7 +6,8 @@
 //! Each run starts a fresh process under a Lambda Runtime API served on loopback and measures:
 //! init (process start to its first `GET /runtime/invocation/next`), first invocation (event handed
 //! over to response received), warm overhead (the median latency of the following invocations, less
-//! the time spent inside the loopback DMS) and peak RSS (`VmHWM`).
+//! the time spent inside the loopback DMS) and peak RSS (`VmHWM`). The two binaries run in turn; the
+//! table gives medians, min–max and the ratios, then whether each target of the README is met.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

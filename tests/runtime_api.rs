@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Stdio;
 
-use common::loopback::{dms_fault, started, START};
+use common::loopback::{dms_fault, on_start, started, START};
 use common::runtime_api::RuntimeApi;
 use common::*;
 use serde_json::{json, Value};
@@ -426,10 +426,7 @@ async fn region_and_credentials_come_from_the_environment_else_from_the_standard
         ][..],
     ] {
         let dms = MockServer::start().await;
-        Mock::given(header("x-amz-target", START))
-            .respond_with(started("from-the-binary"))
-            .mount(&dms)
-            .await;
+        on_start(&dms, started("from-the-binary")).await;
         let runtime = RuntimeApi::start(vec![bytes(event("step-functions-minimal.json"))], 1).await;
         let function = start_function_without(&runtime, &dms, &files, without);
         let answers = runtime.answers(1).await;

@@ -451,3 +451,34 @@ async fn region_and_credentials_come_from_the_environment_else_from_the_standard
         scopes[1]
     );
 }
+
+#[tokio::test]
+async fn an_unusable_ssl_cert_file_is_logged_and_the_function_goes_on() {
+    let bundle = std::env::temp_dir().join(format!("bad-bundle-{}.pem", std::process::id()));
+    std::fs::write(
+        &bundle,
+        "-----BEGIN CERTIFICATE-----\nMIIBnotacert\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let dms = loopback_dms().await;
+    let runtime = RuntimeApi::start(vec![bytes(event("step-functions-minimal.json"))], 1).await;
+    let function = start_function_with(
+        &runtime,
+        &dms,
+        "INFO",
+        &[("SSL_CERT_FILE", bundle.to_str().unwrap())],
+    );
+    let answers = runtime.answers(1).await;
+    let logs = stop(function).await;
+    std::fs::remove_file(&bundle).ok();
+
+    assert_eq!(answers[0].kind, "response", "{:?}", answers[0].body);
+    let error = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| line["level"] == "ERROR")
+        .unwrap_or_else(|| panic!("no error logged:\n{logs}"));
+    let message = error["fields"]["message"].as_str().unwrap();
+    assert!(message.contains("SSL_CERT_FILE"), "{message}");
+    assert!(message.contains(bundle.to_str().unwrap()), "{message}");
+}

@@ -171,7 +171,7 @@ mod tests {
             ("RESULT_ENCRYPTION_MODE", "SSE_KMS"),
             (
                 "RESULT_KMS_KEY_ARN",
-                "arn:aws:kms:us-east-1:123456789012:alias/dms",
+                "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             ),
             ("EXCLUDE", "mysql-check-a, mysql-check-b,,"),
             ("ASSESSMENT_RUN_NAME_PREFIX", "nightly"),
@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(defaults.result_encryption_mode.as_deref(), Some("SSE_KMS"));
         assert_eq!(
             defaults.result_kms_key_arn.as_deref(),
-            Some("arn:aws:kms:us-east-1:123456789012:alias/dms")
+            Some("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
         );
         assert_eq!(
             defaults.selection.exclude,
@@ -237,7 +237,7 @@ mod tests {
     fn a_kms_key_needs_sse_kms() {
         let message = config_error(&[(
             "RESULT_KMS_KEY_ARN",
-            "arn:aws:kms:us-east-1:123456789012:alias/dms",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         )]);
         assert!(
             message.contains("RESULT_KMS_KEY_ARN") && message.contains("SSE_KMS"),

@@ -3,8 +3,9 @@
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_databasemigration::config::http::HttpResponse;
-use aws_sdk_databasemigration::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_databasemigration::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_databasemigration::types::{Filter, ReplicationTaskAssessmentRun, Tag};
 use aws_sdk_databasemigration::Client;
 
@@ -19,6 +20,25 @@ pub const MAX_BUDGET: Duration = Duration::from_secs(900);
 
 /// The wire name of the fault DMS answers when the run name is taken.
 pub const ALREADY_EXISTS: &str = "ResourceAlreadyExistsFault";
+
+/// The wire name of the fault DMS answers when the task cannot be assessed now, for example
+/// because a run of it is in progress.
+pub const INVALID_RESOURCE_STATE: &str = "InvalidResourceStateFault";
+
+/// Codes with which AWS rejects a request's credentials or signature (the "Common Errors" of the
+/// AWS API references; see docs/aws-facts.md). Retrying does not change the answer.
+const CREDENTIALS_REJECTED: &[&str] = &[
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "IncompleteSignatureException",
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+];
 
 /// A run DMS started, or found when the request had already been made.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,31 +107,33 @@ pub async fn start_assessment_run(
         .send()
         .await;
 
-    match sent {
-        Ok(output) => Ok(StartedRun {
-            run: usable(output.replication_task_assessment_run)?,
-            already_existed: false,
-        }),
-        Err(err) => {
-            let error = classify(err);
-            if error.error_type() != ALREADY_EXISTS {
-                return Err(error);
-            }
-            match find_run(
-                client,
-                &request.replication_task_arn,
-                &request.assessment_run_name,
-            )
-            .await
-            {
-                Ok(Some(run)) => Ok(StartedRun {
-                    run,
-                    already_existed: true,
-                }),
-                Ok(None) => Err(error),
-                Err(lookup) => Err(in_lookup(lookup, &request.assessment_run_name)),
-            }
+    let error = match sent {
+        Ok(output) => {
+            return Ok(StartedRun {
+                run: usable(output.replication_task_assessment_run)?,
+                already_existed: false,
+            })
         }
+        Err(err) => classify(err),
+    };
+    // Both faults can answer the retry of a start whose first answer was lost after DMS created
+    // the run: the name is taken, or the task is already `testing` with that run (docs/aws-facts.md).
+    if ![ALREADY_EXISTS, INVALID_RESOURCE_STATE].contains(&error.error_type()) {
+        return Err(error);
+    }
+    match find_run(
+        client,
+        &request.replication_task_arn,
+        &request.assessment_run_name,
+    )
+    .await
+    {
+        Ok(Some(run)) => Ok(StartedRun {
+            run,
+            already_existed: true,
+        }),
+        Ok(None) => Err(error),
+        Err(lookup) => Err(in_lookup(lookup, &error, &request.assessment_run_name)),
     }
 }
 
@@ -167,44 +189,96 @@ fn usable(
     Ok(run)
 }
 
-/// Sorts an SDK failure into DMS's own fault name (a 4xx answer) or `DmsUnavailable` (anything else).
+/// Sorts an SDK failure into DMS's own fault name (a 4xx answer), `NoUsableCredentials` (no
+/// credentials, or credentials DMS rejects) or `DmsUnavailable` (anything else). Messages are built
+/// from the errors' `Display` alone: the SDK's `Debug` output (type names, HTTP dumps) never reaches
+/// the caller.
 pub fn classify<E>(err: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let detail = DisplayErrorContext(&err).to_string();
     let SdkError::ServiceError(service) = &err else {
+        if let Some(credentials) = credentials_problem(&err) {
+            return Error::NoUsableCredentials(format!(
+                "no usable AWS credentials: {credentials}. The SDK's standard chain was tried \
+                 (environment variables, AWS_PROFILE's profile, web identity, container and instance \
+                 credentials): give the function a role, or set credentials in one of those places"
+            ));
+        }
         let what = match err {
             SdkError::TimeoutError(_) => "DMS did not answer in time",
             SdkError::DispatchFailure(_) => "could not reach DMS",
             SdkError::ResponseError(_) => "DMS's answer could not be read",
             _ => "the call to DMS failed",
         };
-        return Error::DmsUnavailable(format!("{what}: {detail}"));
+        return Error::DmsUnavailable(format!("{what}: {}", causes(&err)));
     };
     let status = service.raw().status().as_u16();
     let code = service.err().code();
     let message = service.err().message().filter(|m| !m.is_empty());
-    match (status, code) {
-        (500.., _) => Error::DmsUnavailable(format!(
-            "DMS answered HTTP {status}{}{}",
+    let said = || {
+        format!(
+            "{}{}",
             code.map(|c| format!(" {c}")).unwrap_or_default(),
             message.map(|m| format!(": {m}")).unwrap_or_default()
-        )),
+        )
+    };
+    match (status, code) {
+        (500.., _) => Error::DmsUnavailable(format!("DMS answered HTTP {status}{}", said())),
+        (400..=499, Some(code)) if CREDENTIALS_REJECTED.contains(&code) => {
+            Error::NoUsableCredentials(format!(
+                "DMS rejected the function's credentials ({}): check that they are current \
+                 and belong to this account and partition",
+                said().trim_start()
+            ))
+        }
         (400..=499, Some(code)) => Error::Dms {
             code: code.to_owned(),
             message: message.unwrap_or(code).to_owned(),
         },
         _ => Error::DmsUnavailable(format!(
-            "DMS's answer (HTTP {status}) could not be read: {detail}"
+            "DMS's answer (HTTP {status}) could not be read: {}",
+            causes(&err)
         )),
     }
 }
 
-fn in_lookup(error: Error, name: &str) -> Error {
-    let context =
-        format!("DMS reports that run `{name}` already exists, and looking it up failed: ");
-    match error {
+/// The `Display` of `err` and of each error that caused it, joined by ": ", repeats left out.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let part = e.to_string();
+        if !part.is_empty() && !parts.iter().any(|p| p.contains(&part)) {
+            parts.push(part);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+/// What the credentials chain said, when loading credentials is what failed.
+fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.downcast_ref::<CredentialsError>().is_some() {
+            return Some(causes(e));
+        }
+        next = e.source();
+    }
+    None
+}
+
+fn in_lookup(lookup: Error, refused: &Error, name: &str) -> Error {
+    let context = if refused.error_type() == ALREADY_EXISTS {
+        format!("DMS reports that run `{name}` already exists, and looking it up failed: ")
+    } else {
+        format!(
+            "DMS refused run `{name}` with {} ({refused}), and looking for the run failed: ",
+            refused.error_type()
+        )
+    };
+    match lookup {
         Error::Dms { code, message } => Error::Dms {
             code,
             message: context + &message,

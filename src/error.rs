@@ -8,6 +8,8 @@ pub const INVALID_INPUT: &str = "InvalidInput";
 pub const INVALID_CONFIGURATION: &str = "InvalidConfiguration";
 /// Name of the error raised when DMS gave no usable answer.
 pub const DMS_UNAVAILABLE: &str = "DmsUnavailable";
+/// Name of the error raised when the function has no credentials DMS accepts.
+pub const NO_USABLE_CREDENTIALS: &str = "NoUsableCredentials";
 
 /// Everything an invocation can fail with. Each variant maps to one `errorType`.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +26,9 @@ pub enum Error {
     /// No usable answer from DMS: no connection, no answer in time, a 5xx, or an unreadable response.
     #[error("{0}")]
     DmsUnavailable(String),
+    /// No credentials could be loaded, or DMS rejected them: retrying does not help.
+    #[error("{0}")]
+    NoUsableCredentials(String),
 }
 
 impl Error {
@@ -34,6 +39,7 @@ impl Error {
             Error::InvalidConfiguration(_) => INVALID_CONFIGURATION,
             Error::Dms { code, .. } => code,
             Error::DmsUnavailable(_) => DMS_UNAVAILABLE,
+            Error::NoUsableCredentials(_) => NO_USABLE_CREDENTIALS,
         }
     }
 
@@ -94,6 +100,10 @@ mod tests {
                 "InvalidConfiguration",
             ),
             (Error::DmsUnavailable("bad".into()), "DmsUnavailable"),
+            (
+                Error::NoUsableCredentials("bad".into()),
+                "NoUsableCredentials",
+            ),
             (
                 Error::Dms {
                     code: "KMSNotFoundFault".into(),

@@ -193,7 +193,7 @@ mod tests {
 
     const TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:ABCDEF123";
     const ROLE: &str = "arn:aws:iam::123456789012:role/dms-assessment";
-    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:alias/dms";
+    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const UNIQUE: NameSeed<'static> = NameSeed::Unique {
         now: SystemTime::UNIX_EPOCH,
         random: 7,

@@ -118,22 +118,22 @@ pub fn role_arn(value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks a KMS key or alias ARN.
+/// Checks a KMS key ARN. Not an alias ARN: the API asks for "ARN of a custom KMS encryption key",
+/// and the DMS User Guide says that DMS does not work with KMS key aliases (docs/aws-facts.md).
 pub fn kms_key_arn(value: &str) -> Result<(), String> {
-    const SHAPE: &str =
-        "arn:<partition>:kms:<region>:<12-digit account>:key/<id> or …:alias/<name>";
+    const SHAPE: &str = "arn:<partition>:kms:<region>:<12-digit account>:key/<key id>";
     let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {SHAPE}"))?;
-    let target = arn
-        .resource
-        .strip_prefix("key/")
-        .or_else(|| arn.resource.strip_prefix("alias/"));
-    let target_ok = target.is_some_and(|t| {
-        !t.is_empty()
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
+    if arn.resource.starts_with("alias/") {
+        return Err(format!(
+            "is an alias ARN; DMS takes the key's own ARN, of the form {SHAPE}"
+        ));
+    }
+    // Key ids are UUIDs, or `mrk-` and 32 hex digits for multi-Region keys.
+    let key_ok = arn.resource.strip_prefix("key/").is_some_and(|id| {
+        !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     });
-    if arn.service != "kms" || !is_region(arn.region) || !is_account(arn.account) || !target_ok {
-        return Err(format!("is not a KMS key or alias ARN of the form {SHAPE}"));
+    if arn.service != "kms" || !is_region(arn.region) || !is_account(arn.account) || !key_ok {
+        return Err(format!("is not a KMS key ARN of the form {SHAPE}"));
     }
     Ok(())
 }
@@ -292,7 +292,12 @@ mod tests {
             "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         )
         .is_ok());
-        assert!(kms_key_arn("arn:aws:kms:us-east-1:123456789012:alias/dms/results").is_ok());
+        assert!(kms_key_arn(
+            "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+        )
+        .is_ok());
+        let alias = kms_key_arn("arn:aws:kms:us-east-1:123456789012:alias/dms/results");
+        assert!(alias.unwrap_err().contains("alias ARN"));
         assert!(kms_key_arn("1234abcd-12ab-34cd-56ef-1234567890ab").is_err());
         assert!(kms_key_arn("arn:aws:kms:us-east-1:123456789012:grant/x").is_err());
     }

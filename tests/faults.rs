@@ -271,11 +271,12 @@ async fn already_exists_then_the_run_appears_on_the_fourth_page() {
 }
 
 #[tokio::test]
-async fn rejected_credentials_are_passed_through_by_name_and_not_retried() {
+async fn rejected_credentials_are_no_usable_credentials_and_not_retried() {
     for code in [
         "UnrecognizedClientException",
         "ExpiredTokenException",
         "InvalidSignatureException",
+        "InvalidClientTokenId",
     ] {
         let server = MockServer::start().await;
         on_start(
@@ -289,7 +290,12 @@ async fn rejected_credentials_are_passed_through_by_name_and_not_retried() {
         .await;
         let (result, took) = timed(&server.uri(), "step-functions-minimal.json").await;
         let error = result.unwrap_err();
-        assert_eq!(error.error_type(), code);
+        assert_eq!(error.error_type(), "NoUsableCredentials", "{code}");
+        let message = error.to_string();
+        assert!(
+            message.contains(code) && message.contains("token included in the request is invalid"),
+            "{message}"
+        );
         assert_eq!(
             requests_with_target(&server, START).await.len(),
             1,
@@ -297,6 +303,84 @@ async fn rejected_credentials_are_passed_through_by_name_and_not_retried() {
         );
         assert!(took < PROMPT, "{took:?}");
     }
+}
+
+#[tokio::test]
+async fn a_lost_answer_then_invalid_resource_state_gives_that_run_once() {
+    let run = run_json(TASK, "orders-db-before-cutover", RUN_ARN);
+    let server = FaultServer::start(vec![
+        // DMS creates the run, and its answer is a 500; the SDK's retry finds the task `testing`.
+        answer(
+            500,
+            json!({"__type": "InternalFailure", "message": "internal error"}),
+        ),
+        fault(
+            "InvalidResourceStateFault",
+            "Replication task is in testing state",
+        ),
+        answer(200, json!({"ReplicationTaskAssessmentRuns": [run]})),
+    ])
+    .await;
+    let (result, took) = timed(&server.url, "step-functions-full.json").await;
+    let output = result.unwrap();
+    assert_eq!(output["AlreadyExisted"], true);
+    assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
+    let requests = server.requests();
+    let targets: Vec<&str> = requests.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "amazondmsv20160101.startreplicationtaskassessmentrun",
+            "amazondmsv20160101.startreplicationtaskassessmentrun",
+            "amazondmsv20160101.describereplicationtaskassessmentruns"
+        ]
+    );
+    let lookup: Value = serde_json::from_str(&requests[2].1).unwrap();
+    assert_eq!(
+        lookup["Filters"],
+        json!([{"Name": "replication-task-arn", "Values": [TASK]}])
+    );
+    assert!(took < PROMPT, "{took:?}");
+}
+
+#[tokio::test]
+async fn invalid_resource_state_without_the_run_stands_as_it_is() {
+    let other = run_json(TASK, "someone-elses-run", RUN_ARN);
+    let server = FaultServer::start(vec![
+        fault(
+            "InvalidResourceStateFault",
+            "Replication task is in testing state",
+        ),
+        answer(200, json!({"ReplicationTaskAssessmentRuns": [other]})),
+    ])
+    .await;
+    let (result, _) = timed(&server.url, "step-functions-full.json").await;
+    match result {
+        Err(Error::Dms { code, message }) => {
+            assert_eq!(code, "InvalidResourceStateFault");
+            assert_eq!(message, "Replication task is in testing state");
+        }
+        other => panic!("expected InvalidResourceStateFault, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2, "one start, one lookup");
+}
+
+#[tokio::test]
+async fn invalid_resource_state_then_a_failing_lookup_keeps_the_context() {
+    let server = FaultServer::start(vec![
+        fault("InvalidResourceStateFault", "testing"),
+        fault("AccessDeniedFault", "not allowed to describe"),
+    ])
+    .await;
+    let (result, _) = timed(&server.url, "step-functions-full.json").await;
+    let error = result.unwrap_err();
+    assert_eq!(error.error_type(), "AccessDeniedFault");
+    let message = error.to_string();
+    assert!(
+        message.contains("InvalidResourceStateFault")
+            && message.contains("not allowed to describe"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -323,4 +407,143 @@ async fn tls_stays_on_an_https_endpoint_that_does_not_speak_tls_is_refused() {
     let (result, took) = timed(&https, "step-functions-minimal.json").await;
     unavailable(result, "could not reach DMS");
     assert!(took < PROMPT, "{took:?}");
+}
+
+/// A credentials chain that finds nothing, as the SDK's does on a machine without credentials.
+#[derive(Debug)]
+struct NoCredentials;
+
+impl aws_credential_types::provider::ProvideCredentials for NoCredentials {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::ready(Err(
+            aws_credential_types::provider::error::CredentialsError::not_loaded(
+                "no providers in chain provided credentials",
+            ),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn no_credentials_is_no_usable_credentials_and_dms_is_not_called() {
+    let server = MockServer::start().await;
+    on_start(&server, started("never")).await;
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(dms_assessment_run::http::https_client())
+        .region(aws_sdk_databasemigration::config::Region::new("us-east-1"))
+        .credentials_provider(NoCredentials)
+        .endpoint_url(server.uri())
+        .load()
+        .await;
+    let app = dms_assessment_run::App::new(
+        aws_sdk_databasemigration::Client::new(&config),
+        Ok(deployment_defaults()),
+    );
+    let error = app
+        .handle(invocation(event("step-functions-minimal.json")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type(), "NoUsableCredentials");
+    let message = error.to_string();
+    assert!(
+        message.contains("no providers in chain provided credentials"),
+        "{message}"
+    );
+    assert_plain(&message);
+    assert!(requests_with_target(&server, START).await.is_empty());
+}
+
+/// Fails when `message` carries what only Rust's `Debug` prints: paths, struct and tuple-variant
+/// syntax, `Some`/`None`.
+fn assert_plain(message: &str) {
+    for marker in [
+        "::", " { ", "{ ", " }", "Some(", "None", "\\\"", "Error {", "Kind(",
+    ] {
+        assert!(!message.contains(marker), "{marker:?} in {message:?}");
+    }
+    // A CamelCase name directly followed by `(` is a Debug-printed value.
+    for word in message.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+        let humps = word.chars().filter(char::is_ascii_uppercase).count();
+        if humps >= 2 && word.starts_with(|c: char| c.is_ascii_uppercase()) {
+            assert!(
+                !message.contains(&format!("{word}(")),
+                "{word}( in {message:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_error_message_carries_type_names_or_debug_output() {
+    let mut messages = Vec::new();
+    let nothing_listening = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    messages.push(
+        timed(&nothing_listening, "step-functions-minimal.json")
+            .await
+            .0,
+    );
+    let body = json!({"ReplicationTaskAssessmentRun": run_json(TASK, "n", RUN_ARN)}).to_string();
+    for act in [
+        Act::Answer {
+            status: 200,
+            body: "<html>proxy error</html>".into(),
+        },
+        Act::Truncate {
+            status: 200,
+            body: body.clone(),
+            sent: body.len() / 2,
+        },
+        Act::Drop,
+        answer(
+            503,
+            json!({"__type": "ServiceUnavailable", "message": "down"}),
+        ),
+        answer(200, json!({"ReplicationTaskAssessmentRun": "starting"})),
+        fault(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid",
+        ),
+        fault("ResourceNotFoundFault", "Replication task not found"),
+    ] {
+        let server = FaultServer::start(vec![act]).await;
+        messages.push(timed(&server.url, "step-functions-minimal.json").await.0);
+    }
+    let hung = MockServer::start().await;
+    on_start(&hung, started("n").set_delay(Duration::from_secs(60))).await;
+    let app = app_for(&hung.uri()).await;
+    messages.push(
+        app.handle(invocation_with_deadline(
+            event("step-functions-minimal.json"),
+            Duration::from_secs(3),
+        ))
+        .await,
+    );
+    let app = app_for(&nothing_listening).await;
+    messages.push(
+        app.handle(invocation(json!({"ReplicationTaskArn": "arn:nope"})))
+            .await,
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for result in messages {
+        let error = result.expect_err("every case fails");
+        println!("{}: {error}", error.error_type());
+        seen.insert(error.error_type().to_owned());
+        assert_plain(&error.to_string());
+    }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        [
+            "DmsUnavailable",
+            "InvalidInput",
+            "NoUsableCredentials",
+            "ResourceNotFoundFault"
+        ]
+    );
 }

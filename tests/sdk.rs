@@ -391,7 +391,7 @@ async fn every_sample_event_has_its_documented_outcome() {
                 assert_eq!(output["Status"], "starting", "{name}");
                 assert_eq!(start.num_calls(), 1, "{name}");
             }
-            "eventbridge-dms-task-state-change.json" => {
+            "eventbridge-dms-task-state-change.json" | "eventbridge-dms-task-started-user-guide.json" => {
                 let output = result.unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(
                     output["ReplicationTaskArn"],

@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,10 +44,14 @@ def rule_pattern(template):
     event = template["Resources"]["AssessmentRunFunction"]["Properties"]["Events"]["DmsTaskEvent"]
     assert event["Type"] == "EventBridgeRule"
     pattern = json.loads(json.dumps(event["Properties"]["Pattern"]))
-    event_types = pattern["detail"]["eventType"]
-    assert event_types == {"Ref": "DmsEventTypes"}
-    default = template["Parameters"]["DmsEventTypes"]["Default"]
-    pattern["detail"]["eventType"] = [value.strip() for value in default.split(",")]
+    default = template["Parameters"]["DmsEventIds"]["Default"]
+    ids = [value.strip() for value in default.split(",")]
+    branches = pattern["$or"]
+    assert [list(b["detail"]) for b in branches] == [["eventId"], ["eventName"]]
+    for branch in branches:
+        (key,) = branch["detail"]
+        assert branch["detail"][key] == {"Ref": "DmsEventIds"}
+        branch["detail"][key] = ids
     return EventPattern.load(json.dumps(pattern))
 
 
@@ -54,17 +59,43 @@ def sample(name):
     return json.loads((EVENTS / name).read_text())
 
 
-def test_the_dms_task_sample_matches_the_rule(template):
-    assert rule_pattern(template).matches_event(sample("eventbridge-dms-task-state-change.json"))
+def test_the_default_event_ids_are_task_created_and_modified(template):
+    # DMS User Guide, "AWS DMS event categories and event messages": 0074 created, 0080 modified.
+    assert template["Parameters"]["DmsEventIds"]["Default"] == "DMS-EVENT-0074,DMS-EVENT-0080"
+
+
+def test_the_dms_task_created_sample_matches_the_rule(template):
+    created = sample("eventbridge-dms-task-state-change.json")
+    assert created["detail"]["eventId"] == "DMS-EVENT-0074"
+    assert rule_pattern(template).matches_event(created)
+
+
+def test_a_modified_task_matches_the_rule_under_either_key(template):
+    pattern = rule_pattern(template)
+    modified = sample("eventbridge-dms-task-state-change.json")
+    modified["detail"]["eventId"] = "DMS-EVENT-0080"
+    del modified["detail"]["eventType"]  # DMS publishes no eventType for it: the id alone decides
+    assert pattern.matches_event(modified)
+    # The User Guide's own sample carries the identifier as `eventName`.
+    as_in_the_guide = sample("eventbridge-dms-task-started-user-guide.json")
+    as_in_the_guide["detail"]["eventName"] = "DMS-EVENT-0080"
+    assert pattern.matches_event(as_in_the_guide)
 
 
 def test_other_events_do_not_match_the_rule(template):
     pattern = rule_pattern(template)
     assert not pattern.matches_event(sample("eventbridge-dms-instance-state-change.json"))
     assert not pattern.matches_event(sample("eventbridge-custom.json"))
-    started = sample("eventbridge-dms-task-state-change.json")
-    started["detail"]["eventType"] = "REPLICATION_TASK_STARTED"
-    assert not pattern.matches_event(started), "a running task is not ready for assessment"
+    # The User Guide's sample: a task started (DMS-EVENT-0069) is not ready for assessment.
+    assert not pattern.matches_event(sample("eventbridge-dms-task-started-user-guide.json"))
+    for event_id in ["DMS-EVENT-0069", "DMS-EVENT-0079", "DMS-EVENT-0078", "DMS-EVENT-0073"]:
+        other = sample("eventbridge-dms-task-state-change.json")
+        other["detail"]["eventId"] = event_id
+        assert not pattern.matches_event(other), event_id
+    # A failure event may come without an identifier at all.
+    failed = sample("eventbridge-dms-task-state-change.json")
+    del failed["detail"]["eventId"]
+    assert not pattern.matches_event(failed)
 
 
 def statements(template):
@@ -90,7 +121,60 @@ def test_the_function_may_pass_only_the_service_role_and_only_to_dms(template):
     passes = [s for name, s in statements(template) if name == "AssessmentRunFunction" and s["Action"] == "iam:PassRole"]
     assert len(passes) == 1
     assert passes[0]["Resource"] != "*"
-    assert passes[0]["Condition"] == {"StringEquals": {"iam:PassedToService": "dms.amazonaws.com"}}
+    # The global and the regional service principal, as AWS's own managed policies for DMS allow.
+    assert passes[0]["Condition"] == {
+        "StringLike": {"iam:PassedToService": ["dms.amazonaws.com", "dms.*.amazonaws.com"]}
+    }
+
+
+def test_dms_may_assume_the_service_role_for_the_run_or_the_task_of_this_account(template):
+    trust = template["Resources"]["DmsServiceRole"]["Properties"]["AssumeRolePolicyDocument"]
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "dms.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    arns = [arn["Fn::Sub"] for arn in statement["Condition"]["ArnLike"]["aws:SourceArn"]]
+    assert arns == [
+        "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:assessment-run:*",
+        "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:task:*",
+    ]
+
+
+def test_the_created_role_may_use_the_given_results_key_through_s3_only(template):
+    assert template["Conditions"]["GrantResultKey"] == {
+        "Fn::And": [
+            {"Condition": "CreateRoleAndBucket"},
+            {"Fn::Not": [{"Fn::Equals": [{"Ref": "ResultKmsKeyArn"}, ""]}]},
+        ]
+    }
+    policies = template["Resources"]["DmsServiceRole"]["Properties"]["Policies"]
+    (conditional,) = [p for p in policies if "Fn::If" in p]
+    condition, policy, otherwise = conditional["Fn::If"]
+    assert condition == "GrantResultKey"
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"]
+    assert statement["Resource"] == {"Ref": "ResultKmsKeyArn"}
+    assert statement["Condition"] == {
+        "StringEquals": {"kms:ViaService": {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}}
+    }
+
+
+def test_a_results_key_needs_sse_kms(template):
+    rule = template["Rules"]["AKmsKeyNeedsSseKms"]
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ResultKmsKeyArn"}, ""]}]}
+    (assertion,) = rule["Assertions"]
+    assert assertion["Assert"] == {"Fn::Equals": [{"Ref": "ResultEncryptionMode"}, "SSE_KMS"]}
+
+
+def test_results_are_encrypted_by_default_and_keys_are_key_arns(template):
+    parameters = template["Parameters"]
+    assert parameters["ResultEncryptionMode"]["Default"] == "SSE_S3"
+    assert "without encryption" in parameters["ResultEncryptionMode"]["Description"]
+    pattern = re.compile(parameters["ResultKmsKeyArn"]["AllowedPattern"])
+    assert pattern.match("")
+    assert pattern.match("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    assert pattern.match("arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab")
+    assert not pattern.match("arn:aws:kms:us-east-1:123456789012:alias/dms-results")
 
 
 def test_sam_build_x86_64(tmp_path):

@@ -36,7 +36,8 @@ after(async () => {
 });
 
 /** Runs one execution; `statuses` are what DescribeRun reports, one per poll (the last repeats). */
-async function execute({ input, statuses = ['passed'], name = `exec-${Math.random().toString(16).slice(2)}` }) {
+/** `describe` may replace a poll's answer: an error to throw (`{ name, message }`), or a response. */
+async function execute({ input, statuses = ['passed'], describe = [], name = `exec-${Math.random().toString(16).slice(2)}` }) {
   const calls = { start: [], describe: [] };
   const machine = new StateMachine(definition);
   const execution = machine.run(input, {
@@ -58,6 +59,9 @@ async function execute({ input, statuses = ['passed'], name = `exec-${Math.rando
           calls.describe.push(task);
           const [filter] = task.Filters;
           assert.equal(filter.Name, 'replication-task-assessment-run-arn');
+          const scripted = describe[calls.describe.length - 1];
+          if (scripted?.name) throw Object.assign(new Error(scripted.message), { name: scripted.name });
+          if (scripted) return scripted;
           const status = statuses[Math.min(calls.describe.length - 1, statuses.length - 1)];
           const run = dms.runs.find((r) => r.ReplicationTaskAssessmentRunArn === filter.Values[0]);
           assert.ok(run, `DescribeRun asked for an unknown run ${filter.Values[0]}`);
@@ -122,6 +126,76 @@ describe('state machine', () => {
     const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('NEVERENDS') }, statuses: ['running'] });
     assert.equal(error.name, 'AssessmentTimedOut');
     assert.equal(calls.describe.length, MAX_WAIT_SECONDS / POLL_INTERVAL_SECONDS);
+  });
+
+  // How Step Functions names SDK-integration errors: DatabaseMigration.<AWS SDK for Java v2 class>. Codes
+  // DMS does not model for the call (throttling, 5xx, an IAM denial) share the service's base class.
+  const throttled = {
+    name: 'DatabaseMigration.DatabaseMigrationException',
+    message: 'Rate exceeded (Service: DatabaseMigration, Status Code: 400, Request ID: 1a2b)',
+  };
+  const denied = {
+    name: 'DatabaseMigration.DatabaseMigrationException',
+    message:
+      'User: arn:aws:sts::123456789012:assumed-role/sm-role/x is not authorized to perform: ' +
+      'dms:DescribeReplicationTaskAssessmentRuns (Service: DatabaseMigration, Status Code: 400, Request ID: 3c4d)',
+  };
+
+  test('a throttled or failing describe is a missed poll, and the run is still followed to its end', async () => {
+    const { output, error, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('THROTTLED') },
+      statuses: ['running', 'running', 'running', 'passed'],
+      describe: [throttled, { name: 'DatabaseMigration.SdkClientException', message: 'Unable to execute HTTP request' }],
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(output.Status, 'passed');
+    assert.equal(calls.describe.length, 4);
+  });
+
+  test('describe failing five times in all fails the execution with the last error', async () => {
+    const { error, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('ALWAYSTHROTTLED') },
+      statuses: ['running'],
+      describe: Array(10).fill(throttled),
+    });
+    assert.equal(error.name, 'DatabaseMigration.DatabaseMigrationException');
+    assert.match(error.message, /Rate exceeded/);
+    assert.equal(calls.describe.length, 5);
+  });
+
+  for (const [why, thrown] of [
+    ['an IAM denial', denied],
+    ['AccessDeniedFault', { name: 'DatabaseMigration.AccessDeniedException', message: 'Access denied' }],
+    ['ResourceNotFoundFault', { name: 'DatabaseMigration.ResourceNotFoundException', message: 'not found' }],
+  ]) {
+    test(`describe refused with ${why} fails at once, keeping the error`, async () => {
+      const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('DENIED') }, describe: [thrown] });
+      assert.equal(error.name, thrown.name);
+      assert.equal(error.message, thrown.message);
+      assert.equal(calls.describe.length, 1);
+    });
+  }
+
+  for (const [why, response] of [
+    ['no ReplicationTaskAssessmentRuns', {}],
+    ['an empty list', { ReplicationTaskAssessmentRuns: [] }],
+    ['a run without a status', { ReplicationTaskAssessmentRuns: [{ ReplicationTaskAssessmentRunArn: 'x' }] }],
+  ]) {
+    test(`a describe answer with ${why} fails as AssessmentRunNotFound`, async () => {
+      const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('GONE') }, describe: [response] });
+      assert.equal(error.name, 'AssessmentRunNotFound');
+      assert.equal(calls.describe.length, 1);
+    });
+  }
+
+  test('a passed run described without result statistics still succeeds', async () => {
+    const { output, error } = await execute({
+      input: { ReplicationTaskArn: TASK('NOSTATS') },
+      describe: [{ ReplicationTaskAssessmentRuns: [{ Status: 'passed', ReplicationTaskAssessmentRunArn: 'x' }] }],
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(output.Status, 'passed');
+    assert.equal(output.ResultStatistic, undefined);
   });
 
   test('a retryable function error (InvalidResourceStateFault) succeeds on retry', async () => {

@@ -1,20 +1,63 @@
 //! Runs the function once on an event file and prints its result, as Lambda would return it.
 //!
 //! `cargo run --example invoke -- events/dry-run.json`
+//! `cargo run --example invoke -- --env events/dry-run.env events/step-functions-full.json`
+//!
+//! `--env FILE` reads `NAME=value` lines (blank lines and `#` comments skipped) into the environment
+//! before the function reads its defaults; a variable already set in the environment wins.
 
 use std::time::{Duration, SystemTime};
 
 use dms_assessment_run::{payload::Event, App};
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+const USAGE: &str = "usage: invoke [--env FILE] <event.json>";
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (env_file, path) = match args.as_slice() {
+        [path] => (None, path.clone()),
+        [flag, file, path] if flag == "--env" => (Some(file.clone()), path.clone()),
+        _ => {
+            eprintln!("{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    if let Some(file) = env_file {
+        if let Err(problem) = load_env_file(&file) {
+            eprintln!("{file}: {problem}");
+            return std::process::ExitCode::from(2);
+        }
+    }
+    // Set up after the environment is complete: nothing else runs while it is written.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
+        .block_on(invoke(path))
+}
+
+fn load_env_file(file: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, value) = line
+            .split_once('=')
+            .ok_or_else(|| format!("line {}: expected NAME=value", n + 1))?;
+        let name = name.trim();
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value.trim());
+        }
+    }
+    Ok(())
+}
+
+async fn invoke(path: String) -> std::process::ExitCode {
     // Logs go to stderr so that stdout is the result alone.
     dms_assessment_run::logging::init(std::io::stderr);
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: invoke <event.json>");
-        return std::process::ExitCode::from(2);
-    };
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => {

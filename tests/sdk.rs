@@ -166,13 +166,25 @@ async fn every_dms_fault_keeps_its_wire_name_and_message() {
         "S3ResourceNotFoundFault",
         "ThrottlingException",
         "AccessDeniedException",
-        "UnrecognizedClientException",
     ];
     for code in codes {
         let rule = fault(code, 400);
-        let error = fails(&app(&[&rule]), event("step-functions-minimal.json")).await;
+        // InvalidResourceStateFault is first looked up as a possibly lost answer; no run has the name.
+        let nothing = mock!(Client::describe_replication_task_assessment_runs)
+            .then_output(|| page(vec![], None));
+        let error = fails(&app(&[&rule, &nothing]), event("step-functions-minimal.json")).await;
         assert_eq!(error.error_type(), code);
         assert_eq!(error.to_string(), format!("{code} from DMS"));
+    }
+}
+
+#[tokio::test]
+async fn rejected_credentials_are_no_usable_credentials_naming_dmss_code() {
+    for code in ["UnrecognizedClientException", "ExpiredTokenException"] {
+        let rule = fault(code, 400);
+        let error = fails(&app(&[&rule]), event("step-functions-minimal.json")).await;
+        assert_eq!(error.error_type(), "NoUsableCredentials");
+        assert!(error.to_string().contains(code), "{error}");
     }
 }
 
@@ -391,7 +403,8 @@ async fn every_sample_event_has_its_documented_outcome() {
                 assert_eq!(output["Status"], "starting", "{name}");
                 assert_eq!(start.num_calls(), 1, "{name}");
             }
-            "eventbridge-dms-task-state-change.json" | "eventbridge-dms-task-started-user-guide.json" => {
+            "eventbridge-dms-task-state-change.json"
+            | "eventbridge-dms-task-started-user-guide.json" => {
                 let output = result.unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(
                     output["ReplicationTaskArn"],

@@ -200,9 +200,9 @@ where
     let SdkError::ServiceError(service) = &err else {
         if let Some(credentials) = credentials_problem(&err) {
             return Error::NoUsableCredentials(format!(
-                "no usable AWS credentials: {credentials}. The SDK's standard chain was tried \
-                 (environment variables, AWS_PROFILE's profile, web identity, container and instance \
-                 credentials): give the function a role, or set credentials in one of those places"
+                "no usable AWS credentials ({credentials}); give the function an execution role, or \
+                 credentials in its environment, a profile (AWS_PROFILE), a web identity token, or \
+                 container or instance metadata"
             ));
         }
         let what = match err {
@@ -257,12 +257,17 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// What the credentials chain said, when loading credentials is what failed.
+/// What the credentials chain said, on one line, when loading credentials is what failed. The
+/// chain lists each provider it tried on a line of its own, each saying "not enabled".
 fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut next = Some(err);
     while let Some(e) = next {
         if e.downcast_ref::<CredentialsError>().is_some() {
-            return Some(causes(e));
+            let said = causes(e)
+                .replace("the credential provider was not enabled: ", "")
+                .replace("the credential provider was not enabled", "not configured");
+            let lines: Vec<&str> = said.lines().map(str::trim).collect();
+            return Some(lines.join("; ").replace(":;", ":"));
         }
         next = e.source();
     }

@@ -5,12 +5,13 @@ mod common;
 
 use std::process::Stdio;
 
+use common::binary::function_command;
 use common::loopback::{dms_fault, on_start, started, START};
 use common::runtime_api::RuntimeApi;
 use common::*;
 use serde_json::{json, Value};
 use tokio::io::AsyncReadExt;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use wiremock::matchers::{body_partial_json, header};
 use wiremock::{Mock, MockServer};
 
@@ -72,7 +73,7 @@ fn start_function_env(
     extra: &[(&str, &str)],
     without: &[&str],
 ) -> Function {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dms-assessment-run"));
+    let mut command = function_command();
     command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -481,4 +482,68 @@ async fn an_unusable_ssl_cert_file_is_logged_and_the_function_goes_on() {
     let message = error["fields"]["message"].as_str().unwrap();
     assert!(message.contains("SSL_CERT_FILE"), "{message}");
     assert!(message.contains(bundle.to_str().unwrap()), "{message}");
+}
+
+#[tokio::test]
+async fn no_credentials_or_an_unknown_profile_is_no_usable_credentials_in_one_plain_sentence() {
+    let dir =
+        std::env::temp_dir().join(format!("dms-assessment-run-nocreds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    std::fs::write(&config, "[profile other]\nregion = eu-west-3\n").unwrap();
+    let empty = dir.join("credentials");
+    std::fs::write(&empty, "").unwrap();
+    let files = [
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", empty.to_str().unwrap()),
+    ];
+    let no_keys = [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ];
+    let mut messages = Vec::new();
+    for extra in [
+        &files[..],
+        &[files[0], files[1], ("AWS_PROFILE", "no-such-profile")][..],
+    ] {
+        let dms = MockServer::start().await;
+        on_start(&dms, started("never")).await;
+        let runtime = RuntimeApi::start(vec![bytes(event("step-functions-minimal.json"))], 1).await;
+        let function = start_function_without(&runtime, &dms, extra, &no_keys);
+        let answers = runtime.answers(1).await;
+        stop(function).await;
+        assert_eq!(answers[0].kind, "error", "{:?}", answers[0].body);
+        assert_eq!(answers[0].body["errorType"], "NoUsableCredentials");
+        assert!(
+            dms.received_requests().await.unwrap().is_empty(),
+            "DMS is not called"
+        );
+        messages.push(answers[0].body["errorMessage"].as_str().unwrap().to_owned());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(messages[1].contains("no-such-profile"), "{}", messages[1]);
+    for message in &messages {
+        // What was tried, and what to do.
+        assert!(
+            message.contains("Environment: environment variable not set")
+                && message.contains("Ec2InstanceMetadata: IMDS disabled"),
+            "{message}"
+        );
+        assert!(
+            message.contains("give the function an execution role"),
+            "{message}"
+        );
+        for debug in [
+            "::",
+            " { ",
+            "Some(",
+            "CredentialsError",
+            "ProviderError",
+            "\\n",
+        ] {
+            assert!(!message.contains(debug), "{debug:?} in {message}");
+        }
+        assert_eq!(message.lines().count(), 1, "{message}");
+    }
 }

@@ -172,7 +172,11 @@ async fn every_dms_fault_keeps_its_wire_name_and_message() {
         // InvalidResourceStateFault is first looked up as a possibly lost answer; no run has the name.
         let nothing = mock!(Client::describe_replication_task_assessment_runs)
             .then_output(|| page(vec![], None));
-        let error = fails(&app(&[&rule, &nothing]), event("step-functions-minimal.json")).await;
+        let error = fails(
+            &app(&[&rule, &nothing]),
+            event("step-functions-minimal.json"),
+        )
+        .await;
         assert_eq!(error.error_type(), code);
         assert_eq!(error.to_string(), format!("{code} from DMS"));
     }

@@ -1,6 +1,7 @@
 //! Shared by the integration tests: sample events, defaults like a deployment's, invocations.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod binary;
 pub mod fault_server;
 pub mod loopback;
 pub mod runtime_api;

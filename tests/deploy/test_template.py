@@ -46,12 +46,12 @@ def rule_pattern(template):
     pattern = json.loads(json.dumps(event["Properties"]["Pattern"]))
     default = template["Parameters"]["DmsEventIds"]["Default"]
     ids = [value.strip() for value in default.split(",")]
-    branches = pattern["$or"]
-    assert [list(b["detail"]) for b in branches] == [["eventId"], ["eventName"]]
+    branches = pattern["detail"]["$or"]
+    assert [list(b) for b in branches] == [["eventId"], ["eventName"]]
     for branch in branches:
-        (key,) = branch["detail"]
-        assert branch["detail"][key] == {"Ref": "DmsEventIds"}
-        branch["detail"][key] = ids
+        (key,) = branch
+        assert branch[key] == {"Ref": "DmsEventIds"}
+        branch[key] = ids
     return EventPattern.load(json.dumps(pattern))
 
 
@@ -139,7 +139,7 @@ def test_dms_may_assume_the_service_role_for_the_run_or_the_task_of_this_account
     ]
 
 
-def test_the_created_role_may_use_the_given_results_key_through_s3_only(template):
+def test_the_created_role_may_use_the_given_results_key_only(template):
     assert template["Conditions"]["GrantResultKey"] == {
         "Fn::And": [
             {"Condition": "CreateRoleAndBucket"},
@@ -152,11 +152,8 @@ def test_the_created_role_may_use_the_given_results_key_through_s3_only(template
     assert condition == "GrantResultKey"
     assert otherwise == {"Ref": "AWS::NoValue"}
     (statement,) = policy["PolicyDocument"]["Statement"]
-    assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"]
+    assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
     assert statement["Resource"] == {"Ref": "ResultKmsKeyArn"}
-    assert statement["Condition"] == {
-        "StringEquals": {"kms:ViaService": {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}}
-    }
 
 
 def test_a_results_key_needs_sse_kms(template):
@@ -169,7 +166,7 @@ def test_a_results_key_needs_sse_kms(template):
 def test_results_are_encrypted_by_default_and_keys_are_key_arns(template):
     parameters = template["Parameters"]
     assert parameters["ResultEncryptionMode"]["Default"] == "SSE_S3"
-    assert "without encryption" in parameters["ResultEncryptionMode"]["Description"]
+    assert "no encryption" in parameters["ResultEncryptionMode"]["Description"]
     pattern = re.compile(parameters["ResultKmsKeyArn"]["AllowedPattern"])
     assert pattern.match("")
     assert pattern.match("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
@@ -177,11 +174,12 @@ def test_results_are_encrypted_by_default_and_keys_are_key_arns(template):
     assert not pattern.match("arn:aws:kms:us-east-1:123456789012:alias/dms-results")
 
 
-def test_sam_build_x86_64(tmp_path):
+def sam_build(tmp_path, *parameter_overrides):
+    """`sam build` of the template into tmp_path; the function's `bootstrap`."""
     assert shutil.which("cargo-lambda"), "sam build needs cargo-lambda on PATH"
+    overrides = ["--parameter-overrides", *parameter_overrides] if parameter_overrides else []
     result = run(
-        "sam", "build", "--beta-features",
-        "--parameter-overrides", "Architecture=x86_64",
+        "sam", "build", "--beta-features", *overrides,
         "--build-dir", str(tmp_path / "build"),
         "--cache-dir", str(tmp_path / "cache"),
         timeout=3600,
@@ -189,7 +187,21 @@ def test_sam_build_x86_64(tmp_path):
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     bootstrap = tmp_path / "build" / "AssessmentRunFunction" / "bootstrap"
     assert bootstrap.is_file()
-    header = bootstrap.read_bytes()[:20]
-    assert header[:4] == b"\x7fELF"
-    assert int.from_bytes(header[18:20], "little") == 0x3E, "an x86_64 executable"
     assert os.access(bootstrap, os.X_OK)
+    return bootstrap
+
+
+def elf_machine(path):
+    """e_machine of a 64-bit little-endian ELF file."""
+    header = path.read_bytes()[:20]
+    assert header[:4] == b"\x7fELF"
+    assert header[4:6] == b"\x02\x01", "a 64-bit little-endian ELF file"
+    return int.from_bytes(header[18:20], "little")
+
+
+def test_sam_build_with_the_default_parameters_builds_arm64(tmp_path):
+    assert elf_machine(sam_build(tmp_path)) == 0xB7, "an aarch64 executable"
+
+
+def test_sam_build_x86_64(tmp_path):
+    assert elf_machine(sam_build(tmp_path, "Architecture=x86_64")) == 0x3E, "an x86_64 executable"

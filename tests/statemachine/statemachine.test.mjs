@@ -163,8 +163,20 @@ describe('state machine', () => {
     assert.equal(calls.describe.length, 5);
   });
 
+  test('a describe error of any other name is a missed poll too', async () => {
+    const { output, error, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('ODDERROR') },
+      statuses: ['running', 'passed'],
+      describe: [{ name: 'States.TaskFailed', message: 'something transient' }],
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(output.Status, 'passed');
+    assert.equal(calls.describe.length, 2);
+  });
+
   for (const [why, thrown] of [
     ['an IAM denial', denied],
+    ['States.Permissions', { name: 'States.Permissions', message: 'insufficient privileges' }],
     ['AccessDeniedFault', { name: 'DatabaseMigration.AccessDeniedException', message: 'Access denied' }],
     ['ResourceNotFoundFault', { name: 'DatabaseMigration.ResourceNotFoundException', message: 'not found' }],
   ]) {

@@ -4,13 +4,39 @@
 //! Why not lambda_runtime's default subscriber: its filter (`EnvFilter`) carries a regular-expression
 //! engine, ~170 KB of code that is mapped at every cold start for span-field matching the function
 //! never uses, and it reads Lambda's `FATAL` as `INFO`. `Targets` filters by level and target, which is
-//! all the function's logs need. The line format is the same: no timestamp (Lambda adds one), no
-//! target, JSON when asked.
+//! all the function's logs need.
+//!
+//! Text lines are tracing-subscriber's: no timestamp (Lambda adds one), no target. JSON lines are
+//! our own ([`JsonLines`]), in the shape of Lambda's own JSON application logs, because Lambda's
+//! log-level filter reads them:
+//!
+//! - Lambda Developer Guide, "Log-level filtering": Lambda reads the line's `level`; for it to use the
+//!   line's `timestamp`, that must be a valid RFC 3339 timestamp, and a line without one is filed as
+//!   `INFO` — and then dropped when `ApplicationLogLevel` is `WARN`, `ERROR` or `FATAL`. Hence a
+//!   timestamp on every line, in UTC to the millisecond (`2026-11-27T04:08:34.123Z`).
+//! - Lambda Developer Guide, "Configuring JSON and plain text log formats" (and "Log-level
+//!   filtering" for the levels): the managed runtimes' JSON lines carry `timestamp`, `level` (`TRACE`,
+//!   `DEBUG`, `INFO`, `WARN`, `ERROR`, `FATAL`), `message` and `requestId` at the top level, which is
+//!   what CloudWatch Logs Insights queries of Lambda functions read.
+//! - aws-lambda-rust-runtime, `lambda_runtime::layers::trace::request_span` (lambda_runtime 1.5):
+//!   each invocation runs in the span `Lambda runtime invoke`, with the fields `requestId`,
+//!   `xrayTraceId` (when the invocation is traced) and `tenantId` (for a tenant). They are lifted to
+//!   the top level of every line logged inside it, under those names.
+//!
+//! The event's own fields follow, at the top level too (not under `fields`, and spans are not
+//! listed). A field named like one of the keys above is written as `field_<name>`.
 
-use tracing_subscriber::filter::{LevelFilter, Targets};
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::util::SubscriberInitExt;
+use std::fmt::{self, Write as _};
+use std::time::{Duration, SystemTime};
+
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Metadata, Subscriber};
+use tracing_subscriber::field::RecordFields;
+use tracing_subscriber::filter::{FilterFn, LevelFilter, Targets};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields, MakeWriter};
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 
 /// What the environment asks of the logs.
 #[derive(Debug)]
@@ -52,19 +78,298 @@ where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
     let settings = Settings::from_lookup(|name| std::env::var(name).ok());
-    let layer = tracing_subscriber::fmt::layer()
-        .with_target(false)
-        .without_time()
-        .with_writer(writer);
-    let registry = tracing_subscriber::registry().with(settings.filter);
-    if settings.json {
-        registry.with(layer.json()).init();
-    } else {
-        registry.with(layer).init();
-    }
-    if let Some(problem) = settings.problem {
+    let problem = settings.problem.clone();
+    tracing::dispatcher::set_global_default(dispatch(settings, writer))
+        .expect("the log subscriber is installed once");
+    if let Some(problem) = problem {
         tracing::warn!("{problem}");
     }
+}
+
+/// The subscriber `settings` ask for, writing to `writer`.
+fn dispatch<W>(settings: Settings, writer: W) -> tracing::Dispatch
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let registry = tracing_subscriber::registry();
+    if settings.json {
+        let layer = tracing_subscriber::fmt::layer()
+            .fmt_fields(InvocationFields)
+            .event_format(JsonLines)
+            .with_writer(writer);
+        tracing::Dispatch::new(
+            registry
+                .with(keeping_invocation_spans(settings.filter))
+                .with(layer),
+        )
+    } else {
+        let layer = tracing_subscriber::fmt::layer()
+            .with_target(false)
+            .without_time()
+            .with_writer(writer);
+        tracing::Dispatch::new(registry.with(settings.filter).with(layer))
+    }
+}
+
+/// The name lambda_runtime gives the span of an invocation.
+const INVOCATION_SPAN: &str = "Lambda runtime invoke";
+
+/// The fields of that span that every line logged inside it carries.
+const INVOCATION_FIELDS: [&str; 3] = ["requestId", "xrayTraceId", "tenantId"];
+
+/// The keys a JSON line has of its own; an event field of one of these names is renamed.
+const RESERVED_KEYS: [&str; 6] = [
+    "timestamp",
+    "level",
+    "message",
+    "requestId",
+    "xrayTraceId",
+    "tenantId",
+];
+
+/// `filter`, except that the invocation span is always kept: lambda_runtime opens it at `INFO`, and
+/// the lines logged inside it at `WARN` or `ERROR` need its `requestId`. A span writes no line of
+/// its own.
+fn keeping_invocation_spans(
+    filter: Targets,
+) -> FilterFn<impl Fn(&Metadata<'_>) -> bool + Send + Sync + 'static> {
+    let max = Layer::<tracing_subscriber::Registry>::max_level_hint(&filter)
+        .unwrap_or(LevelFilter::TRACE);
+    let keep_spans = max != LevelFilter::OFF;
+    FilterFn::new(move |metadata: &Metadata<'_>| {
+        (keep_spans && is_invocation_span(metadata))
+            || filter.would_enable(metadata.target(), metadata.level())
+    })
+    .with_max_level_hint(if keep_spans {
+        max.max(LevelFilter::INFO)
+    } else {
+        max
+    })
+}
+
+fn is_invocation_span(metadata: &Metadata<'_>) -> bool {
+    metadata.is_span() && metadata.name() == INVOCATION_SPAN
+}
+
+/// Formats a span's fields for the JSON lines: only the invocation fields are kept, as members of
+/// a JSON object (`,"requestId":"…"`), ready to be copied into each line logged inside the span.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InvocationFields;
+
+impl<'w> FormatFields<'w> for InvocationFields {
+    fn format_fields<R: RecordFields>(&self, mut writer: Writer<'w>, fields: R) -> fmt::Result {
+        let mut visitor = InvocationVisitor(Vec::new());
+        fields.record(&mut visitor);
+        writer.write_str(utf8(&visitor.0)?)
+    }
+
+    fn add_fields(
+        &self,
+        current: &'w mut FormattedFields<Self>,
+        fields: &tracing::span::Record<'_>,
+    ) -> fmt::Result {
+        // Members are appended as they are, without the default's separating space.
+        self.format_fields(current.as_writer(), fields)
+    }
+}
+
+struct InvocationVisitor(Vec<u8>);
+
+impl Visit for InvocationVisitor {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if INVOCATION_FIELDS.contains(&field.name()) {
+            member(&mut self.0, field.name());
+            json_str(&mut self.0, value);
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if INVOCATION_FIELDS.contains(&field.name()) {
+            self.record_str(field, &format!("{value:?}"));
+        }
+    }
+}
+
+/// One JSON object per line, in the shape of Lambda's own JSON application logs: `timestamp`,
+/// `level`, `message`, then `requestId` and `xrayTraceId` inside an invocation, then the event's
+/// own fields, all at the top level.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonLines;
+
+impl<S> FormatEvent<S, InvocationFields> for JsonLines
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, InvocationFields>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let mut fields = EventFields::default();
+        event.record(&mut fields);
+
+        let mut line = Vec::with_capacity(192 + fields.rest.len());
+        line.extend_from_slice(b"{\"timestamp\":\"");
+        timestamp(&mut line, SystemTime::now());
+        line.extend_from_slice(b"\",\"level\":\"");
+        line.extend_from_slice(level_name(event.metadata().level()).as_bytes());
+        line.extend_from_slice(b"\",\"message\":");
+        json_str(&mut line, fields.message.as_deref().unwrap_or(""));
+        if let Some(invocation) = ctx
+            .event_scope()
+            .and_then(|mut scope| scope.find(|span| span.name() == INVOCATION_SPAN))
+        {
+            if let Some(members) = invocation
+                .extensions()
+                .get::<FormattedFields<InvocationFields>>()
+            {
+                line.extend_from_slice(members.fields.as_bytes());
+            }
+        }
+        line.extend_from_slice(&fields.rest);
+        line.extend_from_slice(b"}\n");
+        writer.write_str(utf8(&line)?)
+    }
+}
+
+/// Lambda's name of a level (tracing has no `FATAL`).
+fn level_name(level: &Level) -> &'static str {
+    match *level {
+        Level::TRACE => "TRACE",
+        Level::DEBUG => "DEBUG",
+        Level::INFO => "INFO",
+        Level::WARN => "WARN",
+        Level::ERROR => "ERROR",
+    }
+}
+
+/// An event's message, and its other fields as JSON object members.
+#[derive(Default)]
+struct EventFields {
+    message: Option<String>,
+    rest: Vec<u8>,
+}
+
+impl EventFields {
+    /// Starts the member `name`, unless it is the message, which is kept apart: `false` then.
+    fn member(&mut self, field: &Field) -> bool {
+        let name = field.name();
+        if name == "message" {
+            return false;
+        }
+        if RESERVED_KEYS.contains(&name) {
+            member(&mut self.rest, &format!("field_{name}"));
+        } else {
+            member(&mut self.rest, name);
+        }
+        true
+    }
+
+    fn value(&mut self, field: &Field, value: impl serde::Serialize + fmt::Display) {
+        if self.member(field) {
+            // Writing to a Vec cannot fail, nor can serialising these values.
+            let _ = serde_json::to_writer(&mut self.rest, &value);
+        } else {
+            self.message = Some(value.to_string());
+        }
+    }
+}
+
+impl Visit for EventFields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.value(field, value);
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.value(field, format!("{value:?}"));
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.value(field, value);
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.value(field, value);
+    }
+
+    fn record_i128(&mut self, field: &Field, value: i128) {
+        self.value(field, value);
+    }
+
+    fn record_u128(&mut self, field: &Field, value: u128) {
+        self.value(field, value);
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.value(field, value);
+    }
+
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        // JSON has no NaN or infinity: those are written as strings.
+        if value.is_finite() {
+            self.value(field, value);
+        } else {
+            self.value(field, value.to_string());
+        }
+    }
+}
+
+/// Appends `,"name":` to a JSON object's members.
+fn member(out: &mut Vec<u8>, name: &str) {
+    out.push(b',');
+    json_str(out, name);
+    out.push(b':');
+}
+
+/// Appends `value` as a JSON string.
+fn json_str(out: &mut Vec<u8>, value: &str) {
+    // Writing to a Vec cannot fail, nor can serialising a str.
+    let _ = serde_json::to_writer(out, value);
+}
+
+/// What serde_json wrote is UTF-8; this only turns it back into a str.
+fn utf8(bytes: &[u8]) -> Result<&str, fmt::Error> {
+    std::str::from_utf8(bytes).map_err(|_| fmt::Error)
+}
+
+/// Appends `time` in RFC 3339, UTC, to the millisecond: `2026-11-27T04:08:34.123Z`.
+fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
+    let since_epoch = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO);
+    let secs = since_epoch.as_secs();
+    let (year, month, day) = civil_date(secs / 86_400);
+    let of_day = secs % 86_400;
+    let mut text = String::with_capacity(24);
+    let _ = write!(
+        text,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60,
+        since_epoch.subsec_millis()
+    );
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_date(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468; // days since 0000-03-01
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
 }
 
 fn level(name: &str) -> Option<LevelFilter> {
@@ -178,5 +483,311 @@ mod tests {
         assert!(settings(&[("AWS_LAMBDA_LOG_FORMAT", "JSON")]).json);
         assert!(settings(&[("AWS_LAMBDA_LOG_FORMAT", "json")]).json);
         assert!(!settings(&[("AWS_LAMBDA_LOG_FORMAT", "Text")]).json);
+    }
+
+    /// What a subscriber for `vars` writes while `log` runs, line by line.
+    fn logged(vars: &[(&str, &str)], log: impl FnOnce()) -> Vec<String> {
+        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        let dispatch = dispatch(settings(vars), move || Sink(sink.clone()));
+        tracing::dispatcher::with_default(&dispatch, log);
+        let bytes = buffer.lock().unwrap().clone();
+        String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn json_lines(level: &str, log: impl FnOnce()) -> Vec<serde_json::Map<String, Value>> {
+        logged(
+            &[
+                ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+                ("AWS_LAMBDA_LOG_LEVEL", level),
+            ],
+            log,
+        )
+        .iter()
+        .map(|line| match serde_json::from_str(line) {
+            Ok(Value::Object(object)) => object,
+            other => panic!("not a JSON object: {line} ({other:?})"),
+        })
+        .collect()
+    }
+
+    use serde_json::{json, Value};
+
+    /// RFC 3339, UTC, exactly three fractional digits.
+    fn is_lambda_timestamp(text: &str) -> bool {
+        let b = text.as_bytes();
+        b.len() == 24
+            && b.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b'T',
+                13 | 16 => *c == b':',
+                19 => *c == b'.',
+                23 => *c == b'Z',
+                _ => c.is_ascii_digit(),
+            })
+    }
+
+    fn stamp(time: SystemTime) -> String {
+        let mut out = Vec::new();
+        timestamp(&mut out, time);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_utc_with_milliseconds() {
+        let at = |millis: u64| SystemTime::UNIX_EPOCH + Duration::from_millis(millis);
+        for (time, expected) in [
+            (at(0), "1970-01-01T00:00:00.000Z"),
+            (at(1_764_175_200_123), "2025-11-26T16:40:00.123Z"),
+            (at(1_795_752_514_007), "2026-11-27T04:08:34.007Z"),
+            (at(951_782_400_000), "2000-02-29T00:00:00.000Z"),
+            (at(4_107_542_399_999), "2100-02-28T23:59:59.999Z"),
+            (at(4_107_542_400_000), "2100-03-01T00:00:00.000Z"),
+            (at(253_402_300_799_999), "9999-12-31T23:59:59.999Z"),
+            // Below the millisecond is cut, never rounded up into the next second.
+            (
+                SystemTime::UNIX_EPOCH + Duration::new(1_764_175_200, 999_999_999),
+                "2025-11-26T16:40:00.999Z",
+            ),
+            (
+                SystemTime::UNIX_EPOCH - Duration::from_secs(1),
+                "1970-01-01T00:00:00.000Z",
+            ),
+        ] {
+            assert_eq!(stamp(time), expected);
+        }
+    }
+
+    #[test]
+    fn timestamps_agree_with_the_sdks_calendar() {
+        use aws_sdk_databasemigration::primitives::{DateTime, DateTimeFormat};
+        // Every day from 1970 to 2400, at a varying time of day.
+        let mut secs = 0u64;
+        while secs < 13_569_465_600 {
+            let millis = secs % 1000;
+            let ours = stamp(SystemTime::UNIX_EPOCH + Duration::from_millis(secs * 1000 + millis));
+            let sdk = DateTime::from_secs(secs as i64)
+                .fmt(DateTimeFormat::DateTime)
+                .unwrap();
+            assert_eq!(ours, format!("{}.{millis:03}Z", &sdk[..19]), "{secs}");
+            assert!(is_lambda_timestamp(&ours), "{ours}");
+            secs += 86_400 + 3_599;
+        }
+    }
+
+    #[test]
+    fn json_lines_have_lambdas_keys_and_level_names() {
+        let lines = json_lines("TRACE", || {
+            tracing::trace!("t");
+            tracing::debug!("d");
+            tracing::info!("i");
+            tracing::warn!("w");
+            tracing::error!("e");
+        });
+        let levels: Vec<&Value> = lines.iter().map(|l| &l["level"]).collect();
+        assert_eq!(levels, ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]);
+        for line in &lines {
+            let keys: Vec<&str> = line.keys().map(String::as_str).collect();
+            assert_eq!(keys, ["timestamp", "level", "message"], "{line:?}");
+            assert!(is_lambda_timestamp(line["timestamp"].as_str().unwrap()));
+        }
+        assert_eq!(lines[3]["message"], "w");
+    }
+
+    #[test]
+    fn json_lines_respect_the_level() {
+        let lines = json_lines("WARN", || {
+            tracing::debug!("d");
+            tracing::info!("i");
+            tracing::warn!("w");
+            tracing::error!("e");
+        });
+        let levels: Vec<&Value> = lines.iter().map(|l| &l["level"]).collect();
+        assert_eq!(levels, ["WARN", "ERROR"]);
+        let lines = json_lines("FATAL", || {
+            tracing::warn!("w");
+            tracing::error!("e");
+        });
+        let levels: Vec<&Value> = lines.iter().map(|l| &l["level"]).collect();
+        assert_eq!(levels, ["ERROR"]);
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)] // read through Debug
+    struct Origin {
+        source: &'static str,
+    }
+
+    #[test]
+    fn an_events_fields_are_at_the_top_level_with_their_json_types() {
+        let error = std::io::Error::other("broken \"pipe\"");
+        let lines = json_lines("INFO", || {
+            tracing::info!(
+                task_arn = "arn:aws:dms:us-east-1:123456789012:task:T",
+                attempts = 3u64,
+                offset = -2i64,
+                ratio = 0.5,
+                infinite = f64::INFINITY,
+                already_existed = false,
+                origin = ?Origin { source: "x" },
+                error = %error,
+                "assessment run {}", "started"
+            );
+        });
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            Value::Object(lines[0].clone()),
+            json!({
+                "timestamp": lines[0]["timestamp"],
+                "level": "INFO",
+                "message": "assessment run started",
+                "task_arn": "arn:aws:dms:us-east-1:123456789012:task:T",
+                "attempts": 3,
+                "offset": -2,
+                "ratio": 0.5,
+                "infinite": "inf",
+                "already_existed": false,
+                "origin": "Origin { source: \"x\" }",
+                "error": "broken \"pipe\"",
+            })
+        );
+        let keys: Vec<&str> = lines[0].keys().map(String::as_str).collect();
+        assert_eq!(&keys[..3], ["timestamp", "level", "message"]);
+    }
+
+    #[test]
+    fn text_is_escaped_and_each_line_is_one_line() {
+        let nasty = "quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} é 🦀 \u{2028}";
+        let raw = logged(
+            &[
+                ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+                ("AWS_LAMBDA_LOG_LEVEL", "INFO"),
+            ],
+            || tracing::warn!(payload = nasty, "{nasty}"),
+        );
+        assert_eq!(raw.len(), 1, "{raw:?}");
+        let line: Value = serde_json::from_str(&raw[0]).unwrap();
+        assert_eq!(line["message"], nasty);
+        assert_eq!(line["payload"], nasty);
+    }
+
+    #[test]
+    fn a_line_without_a_message_still_has_one() {
+        let lines = json_lines("INFO", || tracing::info!(outcome = "started"));
+        assert_eq!(lines[0]["message"], "");
+        assert_eq!(lines[0]["outcome"], "started");
+    }
+
+    #[test]
+    fn fields_named_like_lambdas_keys_do_not_replace_them() {
+        let lines = json_lines("INFO", || {
+            let span = tracing::info_span!(INVOCATION_SPAN, requestId = "req-1");
+            let _entered = span.enter();
+            tracing::info!(
+                timestamp = 1,
+                level = "loud",
+                requestId = "forged",
+                "real message"
+            );
+        });
+        let line = &lines[0];
+        assert!(is_lambda_timestamp(line["timestamp"].as_str().unwrap()));
+        assert_eq!(line["level"], "INFO");
+        assert_eq!(line["requestId"], "req-1");
+        assert_eq!(line["message"], "real message");
+        assert_eq!(line["field_timestamp"], 1);
+        assert_eq!(line["field_level"], "loud");
+        assert_eq!(line["field_requestId"], "forged");
+    }
+
+    #[test]
+    fn lines_inside_an_invocation_carry_its_request_and_trace_ids_at_every_level() {
+        for level in ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"] {
+            let lines = json_lines(level, || {
+                tracing::error!("before");
+                let span = tracing::info_span!(
+                    INVOCATION_SPAN,
+                    requestId = "req-42",
+                    xrayTraceId = "Root=1-00000000-000000000000000000000000"
+                );
+                let _entered = span.enter();
+                // A span of the SDK's inside it adds nothing to the line.
+                let inner = tracing::error_span!("try_attempt", attempt = 1);
+                let _inner = inner.enter();
+                tracing::error!(
+                    error_type = "ResourceNotFoundFault",
+                    "assessment run not started"
+                );
+            });
+            assert_eq!(lines.len(), 2, "{level}: {lines:?}");
+            assert!(!lines[0].contains_key("requestId"), "{level}");
+            let line = &lines[1];
+            let keys: Vec<&str> = line.keys().map(String::as_str).collect();
+            assert_eq!(
+                keys,
+                [
+                    "timestamp",
+                    "level",
+                    "message",
+                    "requestId",
+                    "xrayTraceId",
+                    "error_type"
+                ],
+                "{level}"
+            );
+            assert_eq!(line["requestId"], "req-42");
+            assert_eq!(
+                line["xrayTraceId"],
+                "Root=1-00000000-000000000000000000000000"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_trace_id_there_is_no_trace_id_key() {
+        let lines = json_lines("INFO", || {
+            let span = tracing::info_span!(INVOCATION_SPAN, requestId = "req-1");
+            let _entered = span.enter();
+            tracing::info!("inside");
+        });
+        assert_eq!(lines[0]["requestId"], "req-1");
+        assert!(!lines[0].contains_key("xrayTraceId"));
+        assert!(!lines[0].contains_key("spans") && !lines[0].contains_key("span"));
+    }
+
+    #[test]
+    fn text_lines_are_tracing_subscribers_as_before() {
+        let lines = logged(&[("AWS_LAMBDA_LOG_LEVEL", "INFO")], || {
+            let span = tracing::info_span!(INVOCATION_SPAN, requestId = "req-1");
+            let _entered = span.enter();
+            tracing::warn!(outcome = "error", "assessment run not started");
+        });
+        assert_eq!(
+            lines,
+            [" WARN Lambda runtime invoke{requestId=\"req-1\"}: assessment run not started outcome=\"error\""]
+        );
+        // At WARN the invocation span is not kept in text, as before.
+        let lines = logged(&[("AWS_LAMBDA_LOG_LEVEL", "WARN")], || {
+            let span = tracing::info_span!(INVOCATION_SPAN, requestId = "req-1");
+            let _entered = span.enter();
+            tracing::warn!("w");
+        });
+        assert_eq!(lines, [" WARN w"]);
     }
 }

@@ -170,24 +170,22 @@ async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_r
     assert_eq!(fault.body["errorType"], "ResourceNotFoundFault");
     assert_eq!(fault.body["errorMessage"], "Replication task not found");
 
-    // One structured line per invocation, in JSON as AWS_LAMBDA_LOG_FORMAT asks.
+    // One structured line per invocation, in JSON as AWS_LAMBDA_LOG_FORMAT asks, its fields at the
+    // top level as in Lambda's own JSON lines.
     let lines: Vec<Value> = logs
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
-    let outcomes: Vec<&Value> = lines
-        .iter()
-        .filter(|l| l["fields"]["outcome"].is_string())
-        .collect();
+    let outcomes: Vec<&Value> = lines.iter().filter(|l| l["outcome"].is_string()).collect();
     assert_eq!(outcomes.len(), 3, "{logs}");
     let started = outcomes
         .iter()
-        .find(|l| l["fields"]["outcome"] == "started")
+        .find(|l| l["outcome"] == "started")
         .expect(&logs);
-    assert_eq!(started["fields"]["run_arn"], RUN_ARN);
-    assert_eq!(started["fields"]["task_arn"], TASK);
-    assert_eq!(started["fields"]["status"], "starting");
-    assert_eq!(started["fields"]["already_existed"], false);
+    assert_eq!(started["run_arn"], RUN_ARN);
+    assert_eq!(started["task_arn"], TASK);
+    assert_eq!(started["status"], "starting");
+    assert_eq!(started["already_existed"], false);
 }
 
 #[tokio::test]
@@ -342,12 +340,10 @@ async fn a_bad_default_is_logged_at_start_up_and_every_invocation_names_it() {
     let start_up = logs
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .find(|line| {
-            line["level"] == "ERROR" && line["fields"]["error_type"] == "InvalidConfiguration"
-        })
+        .find(|line| line["level"] == "ERROR" && line["error_type"] == "InvalidConfiguration")
         .unwrap_or_else(|| panic!("no start-up error in:\n{logs}"));
     assert!(
-        start_up["fields"]["error"]
+        start_up["error"]
             .as_str()
             .unwrap()
             .contains("RESULT_ENCRYPTION_MODE"),
@@ -479,7 +475,7 @@ async fn an_unusable_ssl_cert_file_is_logged_and_the_function_goes_on() {
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .find(|line| line["level"] == "ERROR")
         .unwrap_or_else(|| panic!("no error logged:\n{logs}"));
-    let message = error["fields"]["message"].as_str().unwrap();
+    let message = error["message"].as_str().unwrap();
     assert!(message.contains("SSL_CERT_FILE"), "{message}");
     assert!(message.contains(bundle.to_str().unwrap()), "{message}");
 }

@@ -199,6 +199,9 @@ def elf_machine(path):
     return int.from_bytes(header[18:20], "little")
 
 
+# sam build copies the binary out of target/lambda/, where `cargo lambda build` for x86_64
+# (scripts/bench) also writes: the x86_64 build stays last, so that it is x86_64 that is left there.
+# The arm64 build reuses scripts/test's (the same `cargo lambda build --release --arm64`).
 def test_sam_build_with_the_default_parameters_builds_arm64(tmp_path):
     assert elf_machine(sam_build(tmp_path)) == 0xB7, "an aarch64 executable"
 

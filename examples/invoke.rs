@@ -8,7 +8,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use dms_assessment_run::{payload::Event, App};
+use dms_assessment_run::{payload::Event, App, Defaults};
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 
 const USAGE: &str = "usage: invoke [--env FILE] <event.json>";
@@ -76,7 +76,15 @@ async fn invoke(path: String) -> std::process::ExitCode {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
 
-    let app = App::from_environment().await;
+    // The SDK's standard configuration chains, and the function's HTTPS client.
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(dms_assessment_run::http::https_client())
+        .load()
+        .await;
+    let app = App::new(
+        aws_sdk_databasemigration::Client::new(&config),
+        Defaults::from_env(),
+    );
     match app.handle(LambdaEvent::new(event, context)).await {
         Ok(output) => {
             println!(

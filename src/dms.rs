@@ -1,4 +1,4 @@
-//! The DMS calls: start the run, and on `ResourceAlreadyExistsFault` find the run that already exists.
+//! The DMS calls: start the run, and when DMS refuses it as a repeat, find the run that exists.
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
@@ -18,13 +18,6 @@ pub const DEADLINE_MARGIN: Duration = Duration::from_millis(1000);
 /// Used when the invocation carries no usable deadline; Lambda's own maximum.
 pub const MAX_BUDGET: Duration = Duration::from_secs(900);
 
-/// The wire name of the fault DMS answers when the run name is taken.
-pub const ALREADY_EXISTS: &str = "ResourceAlreadyExistsFault";
-
-/// The wire name of the fault DMS answers when the task cannot be assessed now, for example
-/// because a run of it is in progress.
-pub const INVALID_RESOURCE_STATE: &str = "InvalidResourceStateFault";
-
 /// Codes with which AWS rejects a request's credentials or signature (the "Common Errors" of the
 /// AWS API references; see docs/aws-facts.md). Retrying does not change the answer.
 const CREDENTIALS_REJECTED: &[&str] = &[
@@ -40,9 +33,12 @@ const CREDENTIALS_REJECTED: &[&str] = &[
     "MissingAuthenticationTokenException",
 ];
 
-/// A run DMS started, or found when the request had already been made.
+/// A run DMS started, or found when the request had already been made, with the ARN and status
+/// the next states depend on checked present.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartedRun {
+    pub arn: String,
+    pub status: String,
     /// The run as DMS describes it.
     pub run: ReplicationTaskAssessmentRun,
     /// Whether the run existed before this invocation (a retry or a repeated event).
@@ -107,18 +103,17 @@ pub async fn start_assessment_run(
         .send()
         .await;
 
-    let error = match sent {
-        Ok(output) => {
-            return Ok(StartedRun {
-                run: usable(output.replication_task_assessment_run)?,
-                already_existed: false,
-            })
-        }
-        Err(err) => classify(err),
+    let err = match sent {
+        Ok(output) => return checked(output.replication_task_assessment_run, false),
+        Err(err) => err,
     };
     // Both faults can answer the retry of a start whose first answer was lost after DMS created
     // the run: the name is taken, or the task is already `testing` with that run (docs/aws-facts.md).
-    if ![ALREADY_EXISTS, INVALID_RESOURCE_STATE].contains(&error.error_type()) {
+    let repeat = err.as_service_error().is_some_and(|fault| {
+        fault.is_resource_already_exists_fault() || fault.is_invalid_resource_state_fault()
+    });
+    let error = classify(err);
+    if !repeat {
         return Err(error);
     }
     match find_run(
@@ -128,10 +123,7 @@ pub async fn start_assessment_run(
     )
     .await
     {
-        Ok(Some(run)) => Ok(StartedRun {
-            run,
-            already_existed: true,
-        }),
+        Ok(Some(run)) => checked(Some(run), true),
         Ok(None) => Err(error),
         Err(lookup) => Err(in_lookup(lookup, &error, &request.assessment_run_name)),
     }
@@ -147,7 +139,7 @@ pub async fn find_run(
         .name("replication-task-arn")
         .values(task_arn)
         .build()
-        .map_err(|e| Error::DmsUnavailable(format!("could not build the lookup request: {e}")))?;
+        .expect("a filter with a name and values is complete");
     let mut pages = client
         .describe_replication_task_assessment_runs()
         .filters(filter)
@@ -159,34 +151,30 @@ pub async fn find_run(
             run.assessment_run_name() == Some(name)
                 && run.replication_task_arn().is_none_or(|arn| arn == task_arn)
         });
-        if let Some(run) = found {
-            return usable(Some(run.clone())).map(Some);
+        if found.is_some() {
+            return Ok(found.cloned());
         }
     }
     Ok(None)
 }
 
 /// A run is usable when it has the ARN and status the next states depend on.
-fn usable(
+fn checked(
     run: Option<ReplicationTaskAssessmentRun>,
-) -> Result<ReplicationTaskAssessmentRun, Error> {
-    let run = run.ok_or_else(|| {
-        Error::DmsUnavailable("DMS answered without a ReplicationTaskAssessmentRun".into())
-    })?;
-    if run
-        .replication_task_assessment_run_arn()
-        .is_none_or(str::is_empty)
-    {
-        return Err(Error::DmsUnavailable(
-            "DMS answered with a run that has no ReplicationTaskAssessmentRunArn".into(),
-        ));
-    }
-    if run.status().is_none_or(str::is_empty) {
-        return Err(Error::DmsUnavailable(
-            "DMS answered with a run that has no Status".into(),
-        ));
-    }
-    Ok(run)
+    already_existed: bool,
+) -> Result<StartedRun, Error> {
+    let unusable = |what: &str| Error::DmsUnavailable(format!("DMS answered {what}"));
+    let run = run.ok_or_else(|| unusable("without a ReplicationTaskAssessmentRun"))?;
+    let present = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(str::to_owned);
+    let arn = present(run.replication_task_assessment_run_arn())
+        .ok_or_else(|| unusable("with a run that has no ReplicationTaskAssessmentRunArn"))?;
+    let status = present(run.status()).ok_or_else(|| unusable("with a run that has no Status"))?;
+    Ok(StartedRun {
+        arn,
+        status,
+        run,
+        already_existed,
+    })
 }
 
 /// Sorts an SDK failure into DMS's own fault name (a 4xx answer), `NoUsableCredentials` (no
@@ -275,7 +263,7 @@ fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String
 }
 
 fn in_lookup(lookup: Error, refused: &Error, name: &str) -> Error {
-    let context = if refused.error_type() == ALREADY_EXISTS {
+    let context = if refused.error_type() == "ResourceAlreadyExistsFault" {
         format!("DMS reports that run `{name}` already exists, and looking it up failed: ")
     } else {
         format!(

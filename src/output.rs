@@ -3,9 +3,18 @@
 use aws_sdk_databasemigration::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_databasemigration::types::ReplicationTaskAssessmentRun;
 use serde::Serialize;
+use serde_json::{json, Map, Value};
 
 use crate::dms::StartedRun;
 use crate::request::StartRequest;
+
+/// What an invocation returns: plain data, whose encoding cannot fail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Output {
+    Run(RunOutput),
+    DryRun(DryRunOutput),
+}
 
 /// The output of a started (or already existing) run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -16,135 +25,82 @@ pub struct RunOutput {
     pub assessment_run_name: String,
     pub replication_task_arn: String,
     pub already_existed: bool,
-    pub replication_task_assessment_run: RunDescription,
+    /// `ReplicationTaskAssessmentRun` with DMS's member names; absent members are left out.
+    pub replication_task_assessment_run: Map<String, Value>,
 }
 
 /// The output of a dry run: the request that would have been sent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DryRunOutput<'a> {
+pub struct DryRunOutput {
     pub dry_run: bool,
-    pub request: &'a StartRequest,
-}
-
-/// `ReplicationTaskAssessmentRun` with DMS's member names; absent members are left out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RunDescription {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replication_task_assessment_run_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replication_task_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// RFC 3339, UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replication_task_assessment_run_creation_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assessment_progress: Option<AssessmentProgress>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_failure_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_access_role_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result_location_bucket: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result_location_folder: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result_encryption_mode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result_kms_key_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assessment_run_name: Option<String>,
-    pub is_latest_task_assessment_run: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result_statistic: Option<ResultStatistic>,
-}
-
-/// `AssessmentProgress`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AssessmentProgress {
-    pub individual_assessment_count: i32,
-    pub individual_assessment_completed_count: i32,
-}
-
-/// `ResultStatistic`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ResultStatistic {
-    pub passed: i32,
-    pub failed: i32,
-    pub error: i32,
-    pub warning: i32,
-    pub cancelled: i32,
-    pub skipped: i32,
-}
-
-impl From<StartedRun> for RunOutput {
-    fn from(started: StartedRun) -> Self {
-        let run = RunDescription::from(started.run);
-        RunOutput {
-            replication_task_assessment_run_arn: run
-                .replication_task_assessment_run_arn
-                .clone()
-                .unwrap_or_default(),
-            status: run.status.clone().unwrap_or_default(),
-            assessment_run_name: run.assessment_run_name.clone().unwrap_or_default(),
-            replication_task_arn: run.replication_task_arn.clone().unwrap_or_default(),
-            already_existed: started.already_existed,
-            replication_task_assessment_run: run,
-        }
-    }
+    pub request: StartRequest,
 }
 
 impl RunOutput {
-    /// Fills the top-level name and task from the request when DMS's answer leaves them out.
-    pub fn with_request_fallbacks(mut self, request: &StartRequest) -> Self {
-        if self.assessment_run_name.is_empty() {
-            self.assessment_run_name
-                .clone_from(&request.assessment_run_name);
+    /// The name and task are the request's: DMS started, or the look-up found, the run of that
+    /// task with that name.
+    pub fn new(started: StartedRun, request: &StartRequest) -> Self {
+        RunOutput {
+            replication_task_assessment_run_arn: started.arn,
+            status: started.status,
+            assessment_run_name: request.assessment_run_name.clone(),
+            replication_task_arn: request.replication_task_arn.clone(),
+            already_existed: started.already_existed,
+            replication_task_assessment_run: describe(&started.run),
         }
-        if self.replication_task_arn.is_empty() {
-            self.replication_task_arn
-                .clone_from(&request.replication_task_arn);
-        }
-        self
     }
 }
 
-impl From<ReplicationTaskAssessmentRun> for RunDescription {
-    fn from(run: ReplicationTaskAssessmentRun) -> Self {
-        RunDescription {
-            replication_task_assessment_run_arn: run.replication_task_assessment_run_arn,
-            replication_task_arn: run.replication_task_arn,
-            status: run.status,
-            replication_task_assessment_run_creation_date: run
-                .replication_task_assessment_run_creation_date
-                .as_ref()
-                .map(rfc3339),
-            assessment_progress: run.assessment_progress.map(|p| AssessmentProgress {
-                individual_assessment_count: p.individual_assessment_count,
-                individual_assessment_completed_count: p.individual_assessment_completed_count,
+/// The run's members that DMS gave, under DMS's names, timestamps in RFC 3339.
+fn describe(run: &ReplicationTaskAssessmentRun) -> Map<String, Value> {
+    let text = |value: Option<&str>| value.map(Value::from);
+    let members = [
+        (
+            "ReplicationTaskAssessmentRunArn",
+            text(run.replication_task_assessment_run_arn()),
+        ),
+        ("ReplicationTaskArn", text(run.replication_task_arn())),
+        ("Status", text(run.status())),
+        (
+            "ReplicationTaskAssessmentRunCreationDate",
+            run.replication_task_assessment_run_creation_date()
+                .map(|date| rfc3339(date).into()),
+        ),
+        (
+            "AssessmentProgress",
+            run.assessment_progress().map(|p| {
+                json!({
+                    "IndividualAssessmentCount": p.individual_assessment_count(),
+                    "IndividualAssessmentCompletedCount": p.individual_assessment_completed_count(),
+                })
             }),
-            last_failure_message: run.last_failure_message,
-            service_access_role_arn: run.service_access_role_arn,
-            result_location_bucket: run.result_location_bucket,
-            result_location_folder: run.result_location_folder,
-            result_encryption_mode: run.result_encryption_mode,
-            result_kms_key_arn: run.result_kms_key_arn,
-            assessment_run_name: run.assessment_run_name,
-            is_latest_task_assessment_run: run.is_latest_task_assessment_run,
-            result_statistic: run.result_statistic.map(|s| ResultStatistic {
-                passed: s.passed,
-                failed: s.failed,
-                error: s.error,
-                warning: s.warning,
-                cancelled: s.cancelled,
-                skipped: s.skipped,
+        ),
+        ("LastFailureMessage", text(run.last_failure_message())),
+        ("ServiceAccessRoleArn", text(run.service_access_role_arn())),
+        ("ResultLocationBucket", text(run.result_location_bucket())),
+        ("ResultLocationFolder", text(run.result_location_folder())),
+        ("ResultEncryptionMode", text(run.result_encryption_mode())),
+        ("ResultKmsKeyArn", text(run.result_kms_key_arn())),
+        ("AssessmentRunName", text(run.assessment_run_name())),
+        (
+            "IsLatestTaskAssessmentRun",
+            Some(run.is_latest_task_assessment_run().into()),
+        ),
+        (
+            "ResultStatistic",
+            run.result_statistic().map(|s| {
+                json!({
+                    "Passed": s.passed(), "Failed": s.failed(), "Error": s.error(),
+                    "Warning": s.warning(), "Cancelled": s.cancelled(), "Skipped": s.skipped(),
+                })
             }),
-        }
-    }
+        ),
+    ];
+    members
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+        .collect()
 }
 
 /// RFC 3339 in UTC to the millisecond, e.g. `2025-11-26T16:40:00.123Z`.

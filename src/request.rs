@@ -31,6 +31,13 @@ pub struct StartRequest {
     pub tags: Vec<Tag>,
 }
 
+/// Everything an invocation needs, decided: the request, and whether only to show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub request: StartRequest,
+    pub dry_run: bool,
+}
+
 /// Applies `defaults` to the invocation's payload, validates every member and names the run.
 ///
 /// `unique` names the run when the invocation carries no identity (no `IdempotencyKey`, no event id).
@@ -38,7 +45,7 @@ pub fn resolve(
     invocation: &Invocation,
     defaults: &Defaults,
     unique: NameSeed<'_>,
-) -> Result<StartRequest, Error> {
+) -> Result<Resolved, Error> {
     let payload = &invocation.payload;
 
     let replication_task_arn = required(
@@ -140,7 +147,7 @@ pub fn resolve(
         }
     };
 
-    Ok(StartRequest {
+    let request = StartRequest {
         replication_task_arn,
         service_access_role_arn,
         result_location_bucket,
@@ -151,6 +158,10 @@ pub fn resolve(
         include_only,
         exclude,
         tags: payload.tags.clone().unwrap_or_default(),
+    };
+    Ok(Resolved {
+        request,
+        dry_run: payload.dry_run.unwrap_or(defaults.dry_run),
     })
 }
 
@@ -209,7 +220,7 @@ mod tests {
     }
 
     fn resolve_with(payload: Value, defaults: &Defaults) -> Result<StartRequest, Error> {
-        resolve(&parse(payload).unwrap(), defaults, UNIQUE)
+        resolve(&parse(payload).unwrap(), defaults, UNIQUE).map(|r| r.request)
     }
 
     fn invalid(payload: Value, defaults: &Defaults) -> String {
@@ -404,13 +415,15 @@ mod tests {
             &env_defaults(),
             NameSeed::unique_now(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         let b = resolve(
             &parse(json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "exec-1"})).unwrap(),
             &env_defaults(),
             NameSeed::unique_now(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(a.assessment_run_name, b.assessment_run_name);
         assert!(
             a.assessment_run_name.starts_with("assessment-abcdef123-"),
@@ -425,13 +438,15 @@ mod tests {
             &env_defaults(),
             NameSeed::unique_now(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         let b = resolve(
             &parse(event).unwrap(),
             &env_defaults(),
             NameSeed::unique_now(),
         )
-        .unwrap();
+        .unwrap()
+        .request;
         assert_eq!(a.assessment_run_name, b.assessment_run_name);
     }
 

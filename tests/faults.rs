@@ -19,7 +19,7 @@ const PROMPT: Duration = Duration::from_secs(10);
 async fn timed(server_url: &str, sample: &str) -> (Result<Value, Error>, Duration) {
     let app = app_for(server_url).await;
     let began = Instant::now();
-    let result = app.handle(invocation(event(sample))).await;
+    let result = app.handle(invocation(event(sample))).await.map(json);
     (result, began.elapsed())
 }
 
@@ -90,7 +90,8 @@ async fn a_dms_that_never_answers_is_dms_unavailable_before_the_deadline() {
             event("step-functions-minimal.json"),
             Duration::from_secs(3),
         ))
-        .await;
+        .await
+        .map(json);
     let took = began.elapsed();
     unavailable(result, "before the invocation's deadline");
     assert!(
@@ -446,6 +447,7 @@ async fn no_credentials_is_no_usable_credentials_and_dms_is_not_called() {
     let error = app
         .handle(invocation(event("step-functions-minimal.json")))
         .await
+        .map(json)
         .unwrap_err();
     assert_eq!(error.error_type(), "NoUsableCredentials");
     let message = error.to_string();
@@ -523,12 +525,14 @@ async fn no_error_message_carries_type_names_or_debug_output() {
             event("step-functions-minimal.json"),
             Duration::from_secs(3),
         ))
-        .await,
+        .await
+        .map(json),
     );
     let app = app_for(&nothing_listening).await;
     messages.push(
         app.handle(invocation(json!({"ReplicationTaskArn": "arn:nope"})))
-            .await,
+            .await
+            .map(json),
     );
     let mut seen = std::collections::BTreeSet::new();
     for result in messages {

@@ -5,8 +5,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use aws_sdk_databasemigration::Client;
-use aws_smithy_mocks::MockResponseInterceptor;
 use common::*;
 use dms_assessment_run::config::Defaults;
 use dms_assessment_run::naming::NameSeed;
@@ -18,13 +16,9 @@ use serde_json::{json, Value};
 
 /// An app in dry-run mode whose DMS client has nothing to answer with: input never reaches DMS.
 fn app_without_dms() -> App {
-    let config = aws_sdk_databasemigration::Config::builder()
-        .with_test_defaults_v2()
-        .http_client(aws_smithy_mocks::create_mock_http_client())
-        .interceptor(MockResponseInterceptor::new())
-        .build();
+    let no_rules: [&aws_smithy_mocks::Rule; 0] = [];
     App::new(
-        Client::from_conf(config),
+        aws_smithy_mocks::mock_client!(aws_sdk_databasemigration, no_rules),
         Ok(Defaults {
             dry_run: true,
             ..deployment_defaults()
@@ -39,7 +33,8 @@ async fn answer(app: &App, bytes: &[u8]) -> (Result<Value, Error>, Duration) {
     let began = Instant::now();
     let result = app
         .handle(LambdaEvent::new(Event::from_slice(bytes), context))
-        .await;
+        .await
+        .map(json);
     (result, began.elapsed())
 }
 
@@ -195,6 +190,7 @@ fn payload_like() -> impl Strategy<Value = Value> {
 fn check(value: Value) -> Result<(), TestCaseError> {
     match payload::parse(value)
         .and_then(|i| request::resolve(&i, &deployment_defaults(), NameSeed::unique_now()))
+        .map(|resolved| resolved.request)
     {
         Ok(request) => {
             prop_assert!(request.assessment_run_name.chars().count() <= 255);

@@ -9,26 +9,14 @@ use aws_sdk_databasemigration::types::{
     ReplicationTaskAssessmentRun, ReplicationTaskAssessmentRunProgress,
 };
 use aws_sdk_databasemigration::Client;
-use aws_smithy_mocks::{mock, MockResponseInterceptor, Rule, RuleMode};
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use common::*;
 use dms_assessment_run::{App, Defaults, Error};
 use serde_json::{json, Value};
 
-fn client(rules: &[&Rule]) -> Client {
-    let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
-    for rule in rules {
-        interceptor = interceptor.with_rule(rule);
-    }
-    let config = aws_sdk_databasemigration::Config::builder()
-        .with_test_defaults_v2()
-        .http_client(aws_smithy_mocks::create_mock_http_client())
-        .interceptor(interceptor)
-        .build();
-    Client::from_conf(config)
-}
-
 fn app(rules: &[&Rule]) -> App {
-    App::new(client(rules), Ok(deployment_defaults()))
+    let client = mock_client!(aws_sdk_databasemigration, RuleMode::MatchAny, rules);
+    App::new(client, Ok(deployment_defaults()))
 }
 
 fn run(name: &str, arn: &str) -> ReplicationTaskAssessmentRun {
@@ -77,6 +65,7 @@ fn fault(code: &str, status: u16) -> Rule {
 async fn fails(app: &App, payload: Value) -> Error {
     app.handle(invocation(payload))
         .await
+        .map(json)
         .expect_err("the invocation should fail")
 }
 
@@ -99,6 +88,7 @@ async fn a_step_functions_payload_starts_a_run_and_returns_its_arn_and_status() 
     let output = app(&[&start])
         .handle(invocation(event("step-functions-minimal.json")))
         .await
+        .map(json)
         .unwrap();
 
     assert_eq!(start.num_calls(), 1);
@@ -138,15 +128,17 @@ async fn the_same_idempotency_key_asks_for_the_same_run_name() {
     let first = app
         .handle(invocation(event("step-functions-minimal.json")))
         .await
+        .map(json)
         .unwrap();
     let second = app
         .handle(invocation(event("step-functions-minimal.json")))
         .await
+        .map(json)
         .unwrap();
     assert_eq!(first["AssessmentRunName"], second["AssessmentRunName"]);
     let mut other = event("step-functions-minimal.json");
     other["IdempotencyKey"] = json!("another-execution");
-    let third = app.handle(invocation(other)).await.unwrap();
+    let third = app.handle(invocation(other)).await.map(json).unwrap();
     assert_ne!(first["AssessmentRunName"], third["AssessmentRunName"]);
 }
 
@@ -275,6 +267,7 @@ async fn an_existing_run_is_found_across_pages_and_returned_as_already_existed()
     let output = app(&[&taken, &first_page, &second_page])
         .handle(invocation(payload))
         .await
+        .map(json)
         .unwrap();
     assert_eq!(output["AlreadyExisted"], true);
     assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
@@ -332,7 +325,10 @@ async fn invalid_input_and_configuration_never_reach_dms() {
     let broken = Defaults::from_lookup(|name| {
         (name == "RESULT_ENCRYPTION_MODE").then(|| "AES256".to_owned())
     });
-    let app = App::new(client(&[&start]), broken);
+    let app = App::new(
+        mock_client!(aws_sdk_databasemigration, RuleMode::MatchAny, [&start]),
+        broken,
+    );
     let error = fails(&app, event("step-functions-minimal.json")).await;
     assert_eq!(error.error_type(), "InvalidConfiguration");
     assert!(
@@ -348,6 +344,7 @@ async fn a_dry_run_sends_nothing_and_returns_the_request() {
     let output = app(&[&start])
         .handle(invocation(event("dry-run.json")))
         .await
+        .map(json)
         .unwrap();
     assert_eq!(start.num_calls(), 0);
     assert_eq!(output["DryRun"], true);
@@ -376,17 +373,21 @@ async fn dry_run_from_the_environment_and_its_override_in_the_payload() {
         dry_run: true,
         ..deployment_defaults()
     };
-    let app = App::new(client(&[&start]), Ok(defaults));
+    let app = App::new(
+        mock_client!(aws_sdk_databasemigration, RuleMode::MatchAny, [&start]),
+        Ok(defaults),
+    );
     let output = app
         .handle(invocation(event("step-functions-minimal.json")))
         .await
+        .map(json)
         .unwrap();
     assert_eq!(output["DryRun"], true);
     assert_eq!(start.num_calls(), 0);
 
     let mut payload = event("step-functions-minimal.json");
     payload["DryRun"] = json!(false);
-    let output = app.handle(invocation(payload)).await.unwrap();
+    let output = app.handle(invocation(payload)).await.map(json).unwrap();
     assert_eq!(output["Status"], "starting");
     assert_eq!(start.num_calls(), 1);
 }
@@ -397,7 +398,7 @@ async fn every_sample_event_has_its_documented_outcome() {
     for name in event_files() {
         let start = starts();
         let app = app(&[&start]);
-        let result = app.handle(invocation(event(&name))).await;
+        let result = app.handle(invocation(event(&name))).await.map(json);
         match name.as_str() {
             "step-functions-minimal.json"
             | "step-functions-full.json"
@@ -444,8 +445,8 @@ async fn a_repeated_event_asks_for_the_same_run_name() {
         "eventbridge-dms-task-state-change.json",
         "eventbridge-custom.json",
     ] {
-        let first = app.handle(invocation(event(name))).await.unwrap();
-        let again = app.handle(invocation(event(name))).await.unwrap();
+        let first = app.handle(invocation(event(name))).await.map(json).unwrap();
+        let again = app.handle(invocation(event(name))).await.map(json).unwrap();
         assert_eq!(
             first["AssessmentRunName"], again["AssessmentRunName"],
             "{name}"

@@ -63,6 +63,7 @@ pub async fn invoke(server: &MockServer, sample: &str) -> Result<Value, Error> {
         .await
         .handle(invocation(event(sample)))
         .await
+        .map(json)
 }
 
 /// The requests `server` received for one operation.

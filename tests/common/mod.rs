@@ -91,3 +91,8 @@ pub fn run_json(task_arn: &str, name: &str, run_arn: &str) -> Value {
         "IsLatestTaskAssessmentRun": true
     })
 }
+
+/// An output as the Lambda runtime sends it: JSON.
+pub fn json(output: dms_assessment_run::output::Output) -> Value {
+    serde_json::to_value(output).expect("an output is plain data")
+}

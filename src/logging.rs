@@ -1,33 +1,16 @@
 //! Log set-up, following Lambda's advanced logging controls: `AWS_LAMBDA_LOG_LEVEL` and
 //! `AWS_LAMBDA_LOG_FORMAT`, with `RUST_LOG` for local runs.
 //!
-//! Why not lambda_runtime's default subscriber: its filter (`EnvFilter`) carries a regular-expression
-//! engine, ~170 KB of code that is mapped at every cold start for span-field matching the function
-//! never uses, and it reads Lambda's `FATAL` as `INFO`. `Targets` filters by level and target, which is
-//! all the function's logs need.
-//!
-//! Text lines are tracing-subscriber's: no timestamp (Lambda adds one), no target. JSON lines are
-//! our own ([`JsonLines`]), in the shape of Lambda's own JSON application logs, because Lambda's
-//! log-level filter reads them:
-//!
-//! - Lambda Developer Guide, "Log-level filtering": Lambda reads the line's `level`; for it to use the
-//!   line's `timestamp`, that must be a valid RFC 3339 timestamp, and a line without one is filed as
-//!   `INFO` — and then dropped when `ApplicationLogLevel` is `WARN`, `ERROR` or `FATAL`. Hence a
-//!   timestamp on every line, in UTC to the millisecond (`2026-11-27T04:08:34.123Z`).
-//! - Lambda Developer Guide, "Configuring JSON and plain text log formats" (and "Log-level
-//!   filtering" for the levels): the managed runtimes' JSON lines carry `timestamp`, `level` (`TRACE`,
-//!   `DEBUG`, `INFO`, `WARN`, `ERROR`, `FATAL`), `message` and `requestId` at the top level, which is
-//!   what CloudWatch Logs Insights queries of Lambda functions read.
-//! - aws-lambda-rust-runtime, `lambda_runtime::layers::trace::request_span` (lambda_runtime 1.5):
-//!   each invocation runs in the span `Lambda runtime invoke`, with the fields `requestId`,
-//!   `xrayTraceId` (when the invocation is traced) and `tenantId` (for a tenant). They are lifted to
-//!   the top level of every line logged inside it, under those names.
-//!
-//! The event's own fields follow, at the top level too (not under `fields`, and spans are not
-//! listed). A field named like one of the keys above is written as `field_<name>`.
+//! Why our own and not lambda_runtime's subscriber (or tracing-subscriber's JSON format): Lambda's
+//! log-level filter needs an RFC 3339 `timestamp` on each JSON line, or it files the line as `INFO`
+//! and drops it at `WARN` and above ("Log-level filtering"); Lambda's own JSON lines carry
+//! `requestId` at the top level ("Configuring JSON and plain text log formats"), which neither
+//! puts there from lambda_runtime's invocation span (`requestId`, `xrayTraceId`); the runtime's
+//! filter reads `FATAL` as `INFO`, and its `EnvFilter` maps ~170 KB of regular-expression code at
+//! every cold start. Text lines are tracing-subscriber's, without a timestamp (Lambda adds one).
 
-use std::fmt::{self, Write as _};
-use std::time::{Duration, SystemTime};
+use std::fmt;
+use std::time::SystemTime;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -293,14 +276,6 @@ impl Visit for EventFields {
         self.value(field, value);
     }
 
-    fn record_i128(&mut self, field: &Field, value: i128) {
-        self.value(field, value);
-    }
-
-    fn record_u128(&mut self, field: &Field, value: u128) {
-        self.value(field, value);
-    }
-
     fn record_bool(&mut self, field: &Field, value: bool) {
         self.value(field, value);
     }
@@ -335,41 +310,11 @@ fn utf8(bytes: &[u8]) -> Result<&str, fmt::Error> {
 
 /// Appends `time` in RFC 3339, UTC, to the millisecond: `2026-11-27T04:08:34.123Z`.
 fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
-    let since_epoch = time
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO);
-    let secs = since_epoch.as_secs();
-    let (year, month, day) = civil_date(secs / 86_400);
-    let of_day = secs % 86_400;
-    let mut text = String::with_capacity(24);
-    let _ = write!(
-        text,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60,
-        since_epoch.subsec_millis()
+    let time = chrono::DateTime::<chrono::Utc>::from(time);
+    out.extend_from_slice(
+        time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            .as_bytes(),
     );
-    out.extend_from_slice(text.as_bytes());
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_date(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468; // days since 0000-03-01
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    (year, month, day)
 }
 
 fn level(name: &str) -> Option<LevelFilter> {
@@ -397,6 +342,7 @@ fn directives(value: &str) -> Option<Targets> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use tracing::Level;
 
     fn settings(vars: &[(&str, &str)]) -> Settings {
@@ -567,7 +513,7 @@ mod tests {
             ),
             (
                 SystemTime::UNIX_EPOCH - Duration::from_secs(1),
-                "1970-01-01T00:00:00.000Z",
+                "1969-12-31T23:59:59.000Z",
             ),
         ] {
             assert_eq!(stamp(time), expected);

@@ -55,7 +55,7 @@ impl App {
         let defaults = self.defaults.as_ref().map_err(Clone::clone)?;
         let payload = event.into_json()?;
         tracing::debug!(%payload, "payload");
-        let invocation = payload::parse(payload)?;
+        let invocation = payload::parse(&payload)?;
         let Resolved { request, dry_run } =
             request::resolve(&invocation, defaults, NameSeed::unique_now())?;
         // The kind of input only: an event's own fields are payload, logged at debug level.

@@ -310,11 +310,19 @@ fn utf8(bytes: &[u8]) -> Result<&str, fmt::Error> {
 
 /// Appends `time` in RFC 3339, UTC, to the millisecond: `2026-11-27T04:08:34.123Z`.
 fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
-    let time = chrono::DateTime::<chrono::Utc>::from(time);
-    out.extend_from_slice(
-        time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-            .as_bytes(),
+    // The `time` crate is linked already (the SDK signs requests with it).
+    let t = time::OffsetDateTime::from(time);
+    let text = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
     );
+    out.extend_from_slice(text.as_bytes());
 }
 
 fn level(name: &str) -> Option<LevelFilter> {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::config::{Defaults, Selection};
 use crate::error::Error;
 use crate::naming::{self, NameSeed};
-use crate::payload::{Invocation, Tag};
+use crate::payload::{Invocation, Origin, Tag};
 use crate::validate;
 
 /// A complete, validated request, serialized with the API's member names. Members without a
@@ -48,14 +48,19 @@ pub fn resolve(
 ) -> Result<Resolved, Error> {
     let payload = &invocation.payload;
 
+    // A DMS event's task is its resources[0], and messages name it so.
+    let task_member = match invocation.origin {
+        Origin::DmsTaskEvent { .. } => "the DMS event's resources[0]",
+        _ => "ReplicationTaskArn",
+    };
     let replication_task_arn = required(
         payload.replication_task_arn.as_deref(),
         None,
-        "ReplicationTaskArn",
+        task_member,
         "",
     )?;
     let task_id = validate::task_arn(&replication_task_arn)
-        .map_err(|why| invalid("ReplicationTaskArn", &replication_task_arn, &why))?;
+        .map_err(|why| invalid(task_member, &replication_task_arn, &why))?;
 
     let service_access_role_arn = required(
         payload.service_access_role_arn.as_deref(),
@@ -123,6 +128,13 @@ pub fn resolve(
             "IncludeOnly and Exclude are both given; DMS accepts only one of them",
         ));
     }
+    for (member, names) in [("IncludeOnly", &include_only), ("Exclude", &exclude)] {
+        if let Some(i) = names.iter().position(|name| name.trim().is_empty()) {
+            return Err(Error::invalid_input(format!(
+                "{member}[{i}] is empty; give an assessment name"
+            )));
+        }
+    }
 
     // An empty key would give every such invocation the same name, and so the same run.
     if payload
@@ -147,6 +159,12 @@ pub fn resolve(
         }
     };
 
+    let tags = payload.tags.clone().unwrap_or_default();
+    for (i, tag) in tags.iter().enumerate() {
+        validate::tag(&tag.key, tag.value.as_deref())
+            .map_err(|why| Error::invalid_input(format!("Tags[{i}] {why}")))?;
+    }
+
     let request = StartRequest {
         replication_task_arn,
         service_access_role_arn,
@@ -157,7 +175,7 @@ pub fn resolve(
         assessment_run_name,
         include_only,
         exclude,
-        tags: payload.tags.clone().unwrap_or_default(),
+        tags,
     };
     Ok(Resolved {
         request,
@@ -198,7 +216,6 @@ fn invalid(member: &str, value: &str, why: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::parse;
     use serde_json::{json, Value};
     use std::time::SystemTime;
 
@@ -217,6 +234,10 @@ mod tests {
             result_location_folder: Some("runs".into()),
             ..Defaults::default()
         }
+    }
+
+    fn parse(payload: Value) -> Result<Invocation, Error> {
+        crate::payload::parse(&serde_json::value::to_raw_value(&payload).unwrap())
     }
 
     fn resolve_with(payload: Value, defaults: &Defaults) -> Result<StartRequest, Error> {
@@ -332,6 +353,41 @@ mod tests {
                 "{message} should name {member}"
             );
         }
+    }
+
+    #[test]
+    fn assessment_names_and_tags_are_checked() {
+        let cases = [
+            (
+                json!({"ReplicationTaskArn": TASK, "Exclude": ["a", " "]}),
+                "Exclude[1] is empty",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "Tags": [{"Key": "a"}, {"Key": "aws:x"}]}),
+                "Tags[1] has the key `aws:x`",
+            ),
+            (
+                json!({"ReplicationTaskArn": TASK, "Tags": [{"Key": ""}]}),
+                "Tags[0] has a key of 0 characters",
+            ),
+        ];
+        for (payload, expected) in cases {
+            let message = invalid(payload, &env_defaults());
+            assert!(message.starts_with(expected), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_dms_event_names_the_task_by_its_place_in_the_event() {
+        let message = invalid(
+            json!({"id": "e", "detail-type": "DMS Replication Task State Change", "source": "aws.dms",
+                   "resources": ["arn:aws:dms:us-east-1:123456789012:endpoint:ABC"], "detail": {}}),
+            &env_defaults(),
+        );
+        assert!(
+            message.starts_with("the DMS event's resources[0] `arn:aws:dms:us-east-1:123456789012:endpoint:ABC` names a DMS `endpoint` resource"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -3,15 +3,17 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::*;
 use dms_assessment_run::config::Defaults;
 use dms_assessment_run::naming::NameSeed;
-use dms_assessment_run::payload::{self, Event, MEMBERS};
+use dms_assessment_run::payload::{self, Event, DMS_TASK_STATE_CHANGE};
 use dms_assessment_run::{request, App, Error};
 use lambda_runtime::{Context, LambdaEvent};
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
 use serde_json::{json, Value};
 
 /// An app in dry-run mode whose DMS client has nothing to answer with: input never reaches DMS.
@@ -170,25 +172,167 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Objects made of the accepted members (either spelling) and event members, with any values.
-fn payload_like() -> impl Strategy<Value = Value> {
-    let names: Vec<String> = MEMBERS
-        .iter()
-        .flat_map(|m| {
-            [
-                m.to_string(),
-                format!("{}{}", m[..1].to_lowercase(), &m[1..]),
-            ]
-        })
-        .chain(["source", "detail-type", "detail", "id", "resources"].map(String::from))
-        .collect();
-    prop::collection::btree_map(prop::sample::select(names), any_json(), 0..10)
-        .prop_map(|m| Value::Object(m.into_iter().collect()))
+/// The accepted members in both spellings, as the function lists them when it meets another one:
+/// serde's list of the payload's derived fields and aliases, so no second list is kept.
+fn accepted_members() -> Vec<String> {
+    let message = match payload::parse(&Event::from(json!({"?": 0})).into_json().unwrap()) {
+        Err(Error::InvalidInput(message)) => message,
+        other => panic!("expected InvalidInput, got {other:?}"),
+    };
+    let (_, list) = message
+        .split_once("accepted members are ")
+        .unwrap_or_else(|| panic!("no list of members in {message}"));
+    list.split(", ")
+        .map(|name| name.trim_matches('`').to_owned())
+        .collect()
 }
 
-/// What the function does with a payload before DMS: a request, or `InvalidInput`; never a panic.
-fn check(value: Value) -> Result<(), TestCaseError> {
-    match payload::parse(value)
+/// A string that is sometimes `valid`, sometimes near it, sometimes anything.
+fn text_or(valid: &'static str, near: &'static str) -> BoxedStrategy<Value> {
+    prop_oneof![
+        6 => Just(valid.to_owned()),
+        2 => near,
+        1 => ".{0,40}",
+        1 => Just(String::new()),
+    ]
+    .prop_map(Value::String)
+    .boxed()
+}
+
+/// A value for `member` (in its API spelling): mostly of its type and often valid, sometimes any JSON.
+fn value_of(member: &str) -> BoxedStrategy<Value> {
+    let names = || {
+        prop::collection::vec(
+            prop_oneof![8 => "[a-z-]{1,20}", 1 => Just(" ".to_owned())],
+            0..4,
+        )
+        .prop_map(|names| json!(names))
+    };
+    let typed = match member {
+        "ReplicationTaskArn" => text_or(
+            TASK,
+            "arn:aws:dms:us-east-1:[0-9]{11,12}:(task|rep):[A-Z0-9_!-]{0,12}",
+        ),
+        "ServiceAccessRoleArn" => {
+            text_or(ROLE, "arn:aws:iam::[0-9]{11,12}:role/[a-z+=,.@_/-]{0,12}")
+        }
+        "ResultLocationBucket" => text_or(BUCKET, "[a-z0-9.-]{1,64}"),
+        "ResultEncryptionMode" => text_or("SSE_S3", "SSE_(S3|KMS|X)"),
+        "ResultKmsKeyArn" => text_or(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:us-east-1:[0-9]{12}:(key|alias)/[a-z0-9-]{0,12}",
+        ),
+        "AssessmentRunName" => text_or("nightly checks", ".{250,260}"),
+        "IncludeOnly" | "Exclude" => names().boxed(),
+        "Tags" => prop::collection::vec(
+            (
+                prop::sample::select(vec!["Key", "key", "Colour"]),
+                "(aws:|dms:)?[a-z ]{0,12}",
+                prop::option::of(prop::sample::select(vec!["Value", "value"])),
+                prop_oneof![4 => ".{0,20}".prop_map(Value::String), 1 => Just(Value::Null)],
+            )
+                .prop_map(|(key_name, key, value_name, value)| {
+                    let mut tag = serde_json::Map::new();
+                    tag.insert(key_name.to_owned(), json!(key));
+                    if let Some(value_name) = value_name {
+                        tag.insert(value_name.to_owned(), value);
+                    }
+                    Value::Object(tag)
+                }),
+            0..4,
+        )
+        .prop_map(Value::Array)
+        .boxed(),
+        "DryRun" => any::<bool>().prop_map(Value::Bool).boxed(),
+        // ResultLocationFolder, IdempotencyKey
+        _ => text_or("runs/nightly", ".{0,3}"),
+    };
+    prop_oneof![14 => typed, 1 => Just(Value::Null), 1 => any_json()].boxed()
+}
+
+/// A JSON object's text from its members in order; unlike a `serde_json::Value`, it may name one
+/// member twice.
+fn object_text(members: &[(String, String)]) -> String {
+    let members: Vec<String> = members
+        .iter()
+        .map(|(name, value)| format!("{}: {value}", Value::from(name.as_str())))
+        .collect();
+    format!("{{{}}}", members.join(", "))
+}
+
+/// The text of a payload: accepted members in either spelling with values of any JSON type (mostly
+/// their own), now and then a member the function does not know or one given twice.
+fn payload_text() -> impl Strategy<Value = String> {
+    let names = accepted_members();
+    let api: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+        .cloned()
+        .collect();
+    let member = |name: String| {
+        let camel = format!("{}{}", name[..1].to_lowercase(), &name[1..]);
+        (
+            prop_oneof![Just(name.clone()), Just(camel)],
+            value_of(&name).prop_map(|v| v.to_string()),
+        )
+    };
+    let task = prop::option::weighted(0.95, member(api[0].clone()));
+    let others = prop::sample::subsequence(api[1..].to_vec(), 0..6)
+        .prop_flat_map(move |names| names.into_iter().map(member).collect::<Vec<_>>());
+    let extra = prop_oneof![
+        prop::sample::select(names),
+        "[a-zA-Z]{1,12}",
+        Just("source".to_owned()),
+    ];
+    let extras = prop_oneof![
+        12 => Just(vec![]),
+        1 => prop::collection::vec((extra, any_json().prop_map(|v| v.to_string())), 1..3),
+    ];
+    (task, others, extras).prop_map(|(task, others, extras)| {
+        let members: Vec<(String, String)> = task.into_iter().chain(others).chain(extras).collect();
+        object_text(&members)
+    })
+}
+
+/// Invocations shaped like the three inputs: a direct payload, a custom EventBridge event with a
+/// payload in `detail`, a DMS event (mostly well formed).
+fn payload_like() -> impl Strategy<Value = String> {
+    let text = |value: &str| Value::from(value).to_string();
+    let custom_event =
+        (payload_text(), prop::option::of("[a-z0-9-]{0,12}")).prop_map(move |(detail, id)| {
+            let mut members = vec![
+                ("source".to_owned(), text("com.example.migrations")),
+                ("detail-type".to_owned(), text("Start assessment")),
+                ("detail".to_owned(), detail),
+            ];
+            members.extend(id.map(|id| ("id".to_owned(), text(&id))));
+            object_text(&members)
+        });
+    let dms_event = (
+        prop_oneof![4 => Just(DMS_TASK_STATE_CHANGE.to_owned()), 1 => "DMS [A-Za-z ]{0,20}"],
+        prop_oneof![4 => Just(vec![TASK.to_owned()]), 1 => prop::collection::vec(".{0,60}", 0..2)],
+        any_json(),
+    )
+        .prop_map(move |(detail_type, resources, detail)| {
+            object_text(&[
+                ("id".to_owned(), text("e-1")),
+                ("source".to_owned(), text("aws.dms")),
+                ("detail-type".to_owned(), text(&detail_type)),
+                ("resources".to_owned(), json!(resources).to_string()),
+                ("detail".to_owned(), detail.to_string()),
+            ])
+        });
+    prop_oneof![6 => payload_text(), 3 => custom_event, 1 => dms_event]
+}
+
+/// What the function does with an invocation's bytes before DMS: a request, or `InvalidInput`;
+/// never a panic. Says whether they were read as a payload and so reached validation.
+fn check(bytes: &[u8]) -> Result<bool, TestCaseError> {
+    let parsed = Event::from_slice(bytes)
+        .into_json()
+        .and_then(|json| payload::parse(&json));
+    let reached_validation = parsed.is_ok();
+    match parsed
         .and_then(|i| request::resolve(&i, &deployment_defaults(), NameSeed::unique_now()))
         .map(|resolved| resolved.request)
     {
@@ -199,30 +343,55 @@ fn check(value: Value) -> Result<(), TestCaseError> {
         Err(Error::InvalidInput(message)) => prop_assert!(message.len() < 2000),
         Err(other) => prop_assert!(false, "unexpected error {other:?}"),
     }
-    Ok(())
+    Ok(reached_validation)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(512),
+        source_file: Some(file!()),
+        ..ProptestConfig::default()
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(512),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config())]
 
     #[test]
     fn any_json_gives_a_request_or_invalid_input(value in any_json()) {
-        check(value)?;
-    }
-
-    #[test]
-    fn payload_like_objects_give_a_request_or_invalid_input(value in payload_like()) {
-        check(value)?;
+        check(value.to_string().as_bytes())?;
     }
 
     #[test]
     fn any_bytes_give_a_request_or_invalid_input(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        match Event::from_slice(&bytes).into_json() {
-            Ok(value) => check(value)?,
-            Err(error) => prop_assert_eq!(error.error_type(), "InvalidInput"),
-        }
+        check(&bytes)?;
     }
+}
+
+/// Most payload-like invocations get past parsing, so that validation is what the cases exercise.
+#[test]
+fn payload_like_objects_give_a_request_or_invalid_input() {
+    let (cases, reached) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let result = TestRunner::new(config()).run(&payload_like(), |text| {
+        cases.fetch_add(1, Ordering::Relaxed);
+        if check(text.as_bytes())? {
+            reached.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+    let (cases, reached) = (cases.into_inner(), reached.into_inner());
+    println!(
+        "{reached} of {cases} payload-like cases reached validation ({}%)",
+        reached * 100 / cases
+    );
+    assert!(
+        reached * 2 >= cases,
+        "only {reached} of {cases} payload-like cases reached validation"
+    );
 }

@@ -3,20 +3,30 @@
 //!
 //! `cargo bench --bench cold_start -- [--runs N] [--warm N] [--json FILE] [--skip-build]`
 //!
-//! Each run starts a fresh process under a Lambda Runtime API served on loopback and measures:
-//! init (process start to its first `GET /runtime/invocation/next`), first invocation (event handed
-//! over to response received), warm overhead (the median latency of the following invocations, less
-//! the time spent inside the loopback DMS) and peak RSS (`VmHWM`). The two binaries run in turn; the
-//! table gives medians, min–max and the ratios, then whether each target of the README is met.
+//! Each run starts a fresh process as template.yaml deploys it (Lambda's environment, JSON logs at
+//! INFO read through a pipe; see [`LAMBDA_ENVIRONMENT`]) under the end-to-end tests' Lambda Runtime
+//! API on loopback (tests/common/runtime_api.rs) and measures: init (process start to its first
+//! `GET /runtime/invocation/next`), first invocation (event handed over to response received),
+//! warm overhead (the median latency of the following invocations), both less the time spent inside
+//! the loopback DMS, and peak RSS (`VmHWM`). The two binaries run in turn; the table gives medians,
+//! min–max and the ratios, then whether each target (README, docs/cold-start.md) is met.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, path_regex};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+// The end-to-end tests' Runtime API fake, of which the benchmark uses a part.
+#[allow(dead_code)]
+#[path = "../tests/common/runtime_api.rs"]
+mod runtime_api;
+
+use runtime_api::RuntimeApi;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const TASK: &str =
@@ -60,60 +70,65 @@ fn cargo_lambda(args: &[&str]) {
     assert!(status.success(), "cargo lambda build {args:?} failed");
 }
 
-/// Timestamps the Runtime API and the loopback DMS record, shared with their responders.
-#[derive(Default)]
-struct Clock {
-    /// When each `next` was answered with an event (the first one also marks the end of init).
-    handed: Vec<Instant>,
-    /// When each response arrived.
-    answered: Vec<Instant>,
-    /// Time spent inside the loopback DMS, per call.
-    in_dms: Vec<Duration>,
-}
+/// The environment Lambda gives the function as template.yaml deploys it, less the addresses of the
+/// Runtime API and DMS, which are on loopback: what Lambda itself sets for a function on
+/// `provided.al2023` ("Defined runtime environment variables" in the Lambda Developer Guide;
+/// `AWS_EXECUTION_ENV` is not set for OS-only runtimes), the logging configuration (`LogFormat:
+/// JSON`, `ApplicationLogLevel: INFO`, the template's default) and the template's variables at their
+/// defaults. The baseline gets the same.
+const LAMBDA_ENVIRONMENT: &[(&str, &str)] = &[
+    ("AWS_LAMBDA_FUNCTION_NAME", "dms-assessment-run"),
+    ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+    ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+    ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
+    (
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "/aws/lambda/dms-assessment-run",
+    ),
+    (
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "2026/11/27/[$LATEST]0123456789abcdef0123456789abcdef",
+    ),
+    ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+    ("AWS_LAMBDA_LOG_LEVEL", "INFO"),
+    ("AWS_REGION", "us-east-1"),
+    ("AWS_DEFAULT_REGION", "us-east-1"),
+    ("AWS_ACCESS_KEY_ID", "ASIABENCHBENCHBENCH00"),
+    ("AWS_SECRET_ACCESS_KEY", "bench-secret-access-key"),
+    ("AWS_SESSION_TOKEN", "bench-session-token"),
+    ("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"),
+    ("AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129:2000"),
+    ("_AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129"),
+    ("_AWS_XRAY_DAEMON_PORT", "2000"),
+    ("_HANDLER", "bootstrap"),
+    ("LAMBDA_TASK_ROOT", "/var/task"),
+    ("LAMBDA_RUNTIME_DIR", "/var/runtime"),
+    ("LANG", "en_US.UTF-8"),
+    ("TZ", ":UTC"),
+    ("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"),
+    (
+        "LD_LIBRARY_PATH",
+        "/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+    ),
+    // template.yaml's variables, its parameters at their defaults (a role and a bucket given).
+    (
+        "SERVICE_ACCESS_ROLE_ARN",
+        "arn:aws:iam::123456789012:role/dms-premigration-assessment",
+    ),
+    (
+        "RESULT_LOCATION_BUCKET",
+        "dms-assessment-results-123456789012",
+    ),
+    ("RESULT_LOCATION_FOLDER", ""),
+    ("RESULT_ENCRYPTION_MODE", "SSE_S3"),
+    ("RESULT_KMS_KEY_ARN", ""),
+    ("ASSESSMENT_RUN_NAME_PREFIX", "assessment"),
+    ("INCLUDE_ONLY", ""),
+    ("EXCLUDE", ""),
+];
 
-struct Next {
-    clock: Arc<Mutex<Clock>>,
-    payload: Vec<u8>,
-    count: usize,
-}
-
-impl Respond for Next {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let mut clock = self.clock.lock().unwrap();
-        let n = clock.handed.len();
-        if n >= self.count {
-            return ResponseTemplate::new(200).set_delay(Duration::from_secs(600));
-        }
-        clock.handed.push(Instant::now());
-        let deadline = std::time::SystemTime::now() + Duration::from_secs(30);
-        let deadline_ms = deadline
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis();
-        ResponseTemplate::new(200)
-            .insert_header("lambda-runtime-aws-request-id", format!("req-{n}").as_str())
-            .insert_header(
-                "lambda-runtime-deadline-ms",
-                deadline_ms.to_string().as_str(),
-            )
-            .insert_header(
-                "lambda-runtime-invoked-function-arn",
-                "arn:aws:lambda:us-east-1:123456789012:function:f",
-            )
-            .set_body_raw(self.payload.clone(), "application/json")
-    }
-}
-
-struct Answered(Arc<Mutex<Clock>>);
-
-impl Respond for Answered {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        self.0.lock().unwrap().answered.push(Instant::now());
-        ResponseTemplate::new(202)
-    }
-}
-
-struct Dms(Arc<Mutex<Clock>>);
+/// The loopback DMS: starts every run, and records how long it spent on each call.
+struct Dms(Arc<Mutex<Vec<Duration>>>);
 
 impl Respond for Dms {
     fn respond(&self, request: &Request) -> ResponseTemplate {
@@ -129,87 +144,51 @@ impl Respond for Dms {
         }});
         let response =
             ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/x-amz-json-1.1");
-        self.0.lock().unwrap().in_dms.push(began.elapsed());
+        self.0.lock().unwrap().push(began.elapsed());
         response
     }
 }
 
-/// One fresh process: its init, first invocation, warm latencies less DMS time, and peak RSS.
+/// One fresh process: its init, first invocation and warm latencies (each less the time spent
+/// inside the loopback DMS), peak RSS, and the log lines it wrote.
 struct Sample {
     init: Duration,
     first: Duration,
     warm: Vec<Duration>,
     peak_rss_kib: u64,
+    log_lines: usize,
 }
 
 async fn run_once(binary: &Path, warm: usize) -> Sample {
-    let clock = Arc::new(Mutex::new(Clock::default()));
-    let runtime = MockServer::builder()
-        .disable_request_recording()
-        .start()
-        .await;
-    let dms = MockServer::builder()
-        .disable_request_recording()
-        .start()
-        .await;
     let payload =
         serde_json::to_vec(&json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "bench"}))
             .unwrap();
     let count = warm + 1;
-    Mock::given(method("GET"))
-        .and(path("/2018-06-01/runtime/invocation/next"))
-        .respond_with(Next {
-            clock: clock.clone(),
-            payload,
-            count,
-        })
-        .mount(&runtime)
+    let runtime = RuntimeApi::start(vec![payload], count).await;
+    let dms = MockServer::builder()
+        .disable_request_recording()
+        .start()
         .await;
+    let in_dms = Arc::new(Mutex::new(Vec::new()));
     Mock::given(method("POST"))
-        .and(path_regex(
-            "^/2018-06-01/runtime/invocation/[^/]+/(response|error)$",
-        ))
-        .respond_with(Answered(clock.clone()))
-        .mount(&runtime)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(Dms(clock.clone()))
+        .respond_with(Dms(in_dms.clone()))
         .mount(&dms)
         .await;
 
     let started = Instant::now();
     let mut process = Command::new(binary)
         .env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address().to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-        .env("AWS_LAMBDA_LOG_LEVEL", "WARN")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "AKIDBENCH")
-        .env("AWS_SECRET_ACCESS_KEY", "bench-secret")
-        .env("AWS_SESSION_TOKEN", "bench-token")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(LAMBDA_ENVIRONMENT.iter().copied())
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
         .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms.uri())
-        .env(
-            "SERVICE_ACCESS_ROLE_ARN",
-            "arn:aws:iam::123456789012:role/dms",
-        )
-        .env("RESULT_LOCATION_BUCKET", "results")
-        .stdout(Stdio::null())
+        // Lambda reads the function's output through a pipe; so does the benchmark.
+        .stdout(Stdio::piped())
         .spawn()
         .expect("the binary starts");
+    let stdout = process.stdout.take().expect("piped stdout");
+    let logs = std::thread::spawn(move || BufReader::new(stdout).lines().count());
 
-    let give_up = Instant::now() + Duration::from_secs(120);
-    while clock.lock().unwrap().answered.len() < count {
-        assert!(
-            Instant::now() < give_up,
-            "{} did not answer {count} invocations",
-            binary.display()
-        );
-        tokio::time::sleep(Duration::from_micros(200)).await;
-    }
+    let answers = runtime.answers(count).await;
     let status = std::fs::read_to_string(format!("/proc/{}/status", process.id())).unwrap();
     let peak_rss_kib = status
         .lines()
@@ -218,17 +197,20 @@ async fn run_once(binary: &Path, warm: usize) -> Sample {
         .expect("VmHWM");
     process.kill().ok();
     process.wait().ok();
+    let log_lines = logs.join().expect("the log reader");
 
-    let clock = clock.lock().unwrap();
-    let latency = |i: usize| clock.answered[i] - clock.handed[i];
-    let in_dms = |i: usize| clock.in_dms.get(i).copied().unwrap_or_default();
+    let handed = runtime.handed();
+    let in_dms = in_dms.lock().unwrap();
+    // One invocation at a time: the answers arrive in order, each after at most one DMS call.
+    let latency = |i: usize| {
+        (answers[i].at - handed[i]).saturating_sub(in_dms.get(i).copied().unwrap_or_default())
+    };
     Sample {
-        init: clock.handed[0] - started,
+        init: handed[0] - started,
         first: latency(0),
-        warm: (1..count)
-            .map(|i| latency(i).saturating_sub(in_dms(i)))
-            .collect(),
+        warm: (1..count).map(latency).collect(),
         peak_rss_kib,
+        log_lines,
     }
 }
 
@@ -267,6 +249,8 @@ struct Report {
     warm_ms: Stat,
     peak_rss_mib: Stat,
     binary_bytes: u64,
+    /// Log lines written per invocation, over every run (a check that INFO logging is on).
+    log_lines_per_invocation: f64,
 }
 
 /// Runs both binaries `options.runs` times, interleaved, so that a slow spell of the machine weighs
@@ -318,6 +302,8 @@ fn report(binary: &Path, samples: &[Sample]) -> Report {
                 .collect(),
         ),
         binary_bytes: std::fs::metadata(binary).unwrap().len(),
+        log_lines_per_invocation: samples.iter().map(|s| s.log_lines).sum::<usize>() as f64
+            / samples.iter().map(|s| s.warm.len() + 1).sum::<usize>() as f64,
     }
 }
 
@@ -446,6 +432,10 @@ fn main() {
         None => println!("| deployment zip | | not built (run without --skip-build) | |"),
     }
     println!(
+        "| log lines per invocation | {:.2} | {:.2} | |",
+        baseline.log_lines_per_invocation, function.log_lines_per_invocation
+    );
+    println!(
         "\nwarm overhead above the baseline: {:.3} ms at the median",
         function.warm_ms.median - baseline.warm_ms.median
     );
@@ -464,6 +454,7 @@ fn main() {
                 "warm_overhead_ms": json_stat(r.warm_ms),
                 "peak_rss_mib": json_stat(r.peak_rss_mib),
                 "binary_bytes": r.binary_bytes,
+                "log_lines_per_invocation": r.log_lines_per_invocation,
             })
         };
         let out = json!({

@@ -6,7 +6,7 @@
 //! before the first call returns) parses the whole store again from PEM. That was most of the
 //! function's cold start. AWS endpoints present certificates of Amazon Trust Services, so the
 //! function trusts its roots (Amazon Root CA 1–4 and Starfield Services Root G2, as shipped in
-//! Mozilla's set by `webpki-root-certs`, picked out by build.rs at build time): five certificates to
+//! Mozilla's set by `webpki-root-certs`, checked in as src/aws_roots.pem): five certificates to
 //! parse instead of ~150, and no search among them at start-up. `SSL_CERT_FILE`, when set, adds the
 //! certificates of that PEM file (for a TLS-inspecting proxy, say, or a partition whose endpoints use
 //! another CA).
@@ -19,8 +19,9 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use std::path::Path;
 
-// AWS_ROOT_NAMES and AWS_ROOTS_PEM, written by build.rs.
-include!(concat!(env!("OUT_DIR"), "/aws_roots.rs"));
+/// The Amazon Trust Services roots, copied from webpki-root-certs; a test checks that they still
+/// are the ones it ships.
+const AWS_ROOTS_PEM: &str = include_str!("aws_roots.pem");
 
 /// Builds the HTTPS client; connections are made lazily, on first use.
 pub fn https_client() -> SharedHttpClient {
@@ -68,28 +69,55 @@ fn extra_roots(path: &Path) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
 
+    /// Subject names of the Amazon Trust Services roots, in the order of src/aws_roots.pem.
+    const AWS_ROOT_NAMES: [&str; 5] = [
+        "Amazon Root CA 1",
+        "Amazon Root CA 2",
+        "Amazon Root CA 3",
+        "Amazon Root CA 4",
+        "Starfield Services Root Certificate Authority - G2",
+    ];
+
+    /// An update of webpki-root-certs that adds, replaces or withdraws one of these roots fails here,
+    /// and the message holds the PEM to check in instead.
     #[test]
-    fn the_pem_holds_the_named_amazon_trust_services_roots_of_mozillas_set() {
-        let certs: Vec<CertificateDer<'_>> = CertificateDer::pem_slice_iter(AWS_ROOTS_PEM)
-            .collect::<Result<_, _>>()
-            .expect("valid PEM");
-        assert_eq!(certs.len(), AWS_ROOT_NAMES.len());
-        for (cert, name) in certs.iter().zip(AWS_ROOT_NAMES) {
-            let der: &[u8] = cert.as_ref();
-            assert!(
-                der.windows(name.len()).any(|w| w == name.as_bytes()),
-                "{name}"
-            );
-            assert!(
+    fn the_pem_holds_the_amazon_trust_services_roots_of_webpki_root_certs() {
+        use base64::engine::{general_purpose::STANDARD, Engine as _};
+        // A root is self-signed, so its name appears in its DER only as its subject and issuer.
+        let named = |der: &[u8], name: &str| der.windows(name.len()).any(|w| w == name.as_bytes());
+        let shipped: Vec<&[u8]> = AWS_ROOT_NAMES
+            .iter()
+            .flat_map(|name| {
                 webpki_root_certs::TLS_SERVER_ROOT_CERTS
                     .iter()
-                    .any(|root| root.as_ref() == der),
-                "{name}"
-            );
-        }
-        let mut distinct: Vec<&[u8]> = certs.iter().map(|cert| cert.as_ref()).collect();
-        distinct.dedup();
-        assert_eq!(distinct.len(), AWS_ROOT_NAMES.len());
+                    .map(|cert| cert.as_ref())
+                    .filter(move |der| named(der, name))
+            })
+            .collect();
+        let checked_in: Vec<CertificateDer<'_>> =
+            CertificateDer::pem_slice_iter(AWS_ROOTS_PEM.as_bytes())
+                .collect::<Result<_, _>>()
+                .expect("valid PEM");
+        let checked_in: Vec<&[u8]> = checked_in.iter().map(|cert| cert.as_ref()).collect();
+        let expected: String = shipped
+            .iter()
+            .map(|der| {
+                let base64 = STANDARD.encode(der);
+                let lines: Vec<&str> = base64
+                    .as_bytes()
+                    .chunks(64)
+                    .map(|line| std::str::from_utf8(line).unwrap())
+                    .collect();
+                let body = lines.join("\n");
+                format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n")
+            })
+            .collect();
+        assert_eq!(
+            checked_in, shipped,
+            "src/aws_roots.pem is not what webpki-root-certs ships for {AWS_ROOT_NAMES:?}; \
+             if the change is meant, src/aws_roots.pem should be:\n{expected}"
+        );
+        assert_eq!(AWS_ROOTS_PEM, expected);
     }
 
     fn file_with(name: &str, contents: &[u8]) -> std::path::PathBuf {
@@ -100,8 +128,8 @@ mod tests {
 
     #[test]
     fn a_pem_file_of_certificates_adds_them() {
-        let path = file_with("roots-valid", AWS_ROOTS_PEM);
-        assert_eq!(extra_roots(&path).unwrap(), AWS_ROOTS_PEM);
+        let path = file_with("roots-valid", AWS_ROOTS_PEM.as_bytes());
+        assert_eq!(extra_roots(&path).unwrap(), AWS_ROOTS_PEM.as_bytes());
         std::fs::remove_file(path).ok();
     }
 

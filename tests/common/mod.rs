@@ -6,8 +6,10 @@ pub mod fault_server;
 pub mod loopback;
 pub mod runtime_api;
 
+pub use runtime_api::deadline_in;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use dms_assessment_run::payload::Event;
 use dms_assessment_run::Defaults;
@@ -56,14 +58,6 @@ pub fn event(name: &str) -> Value {
     let bytes =
         std::fs::read(events_dir().join(name)).unwrap_or_else(|e| panic!("events/{name}: {e}"));
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("events/{name}: {e}"))
-}
-
-/// Epoch milliseconds `left` from now.
-pub fn deadline_in(left: Duration) -> u64 {
-    (SystemTime::now() + left)
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64
 }
 
 /// An invocation of `payload` with a deadline 30 seconds away.

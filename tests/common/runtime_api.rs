@@ -1,39 +1,50 @@
-//! A Lambda Runtime API on loopback: hands out invocations in order, records the function's answers.
+//! A Lambda Runtime API on loopback: hands out invocations in order, records the function's answers
+//! and when each invocation was handed out and answered. The end-to-end tests and the cold-start
+//! benchmark (benches/cold_start.rs, which includes this file) share it.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use super::deadline_in;
-
 const NEXT: &str = "/2018-06-01/runtime/invocation/next";
 
-/// One answer of the function: its request id, `response` or `error`, and the body.
+/// Epoch milliseconds `left` from now, as Lambda gives an invocation's deadline.
+pub fn deadline_in(left: Duration) -> u64 {
+    (SystemTime::now() + left)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// One answer of the function: its request id, `response` or `error`, the body, and when it arrived.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub request_id: String,
     pub kind: String,
     pub body: Value,
+    pub at: Instant,
 }
 
 /// Hands out `payloads` in turn, as invocations `req-0`, `req-1`, …, `count` of them in all.
 struct Invocations {
     payloads: Vec<Vec<u8>>,
     count: usize,
-    next: AtomicUsize,
+    /// When each invocation was handed out, in order.
+    handed: Arc<Mutex<Vec<Instant>>>,
 }
 
 impl Respond for Invocations {
     fn respond(&self, _: &Request) -> ResponseTemplate {
-        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        let mut handed = self.handed.lock().unwrap();
+        let n = handed.len();
         if n >= self.count {
             // Nothing more to do: the function waits, as it would between invocations.
             return ResponseTemplate::new(200).set_delay(Duration::from_secs(600));
         }
+        handed.push(Instant::now());
         ResponseTemplate::new(200)
             .insert_header("lambda-runtime-aws-request-id", format!("req-{n}").as_str())
             .insert_header(
@@ -64,6 +75,7 @@ impl Respond for Record {
             request_id: parts[1].to_owned(),
             kind: parts[0].to_owned(),
             body: serde_json::from_slice(&request.body).unwrap_or(Value::Null),
+            at: Instant::now(),
         });
         ResponseTemplate::new(202)
     }
@@ -73,6 +85,7 @@ impl Respond for Record {
 pub struct RuntimeApi {
     pub server: MockServer,
     answers: Arc<Mutex<Vec<Answer>>>,
+    handed: Arc<Mutex<Vec<Instant>>>,
 }
 
 impl RuntimeApi {
@@ -83,12 +96,13 @@ impl RuntimeApi {
             .start()
             .await;
         let answers = Arc::new(Mutex::new(Vec::new()));
+        let handed = Arc::new(Mutex::new(Vec::new()));
         Mock::given(method("GET"))
             .and(path(NEXT))
             .respond_with(Invocations {
                 payloads,
                 count,
-                next: AtomicUsize::new(0),
+                handed: handed.clone(),
             })
             .mount(&server)
             .await;
@@ -99,7 +113,11 @@ impl RuntimeApi {
             .respond_with(Record(answers.clone()))
             .mount(&server)
             .await;
-        RuntimeApi { server, answers }
+        RuntimeApi {
+            server,
+            answers,
+            handed,
+        }
     }
 
     /// The `host:port` for `AWS_LAMBDA_RUNTIME_API`.
@@ -124,6 +142,11 @@ impl RuntimeApi {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         self.answers.lock().unwrap().clone()
+    }
+
+    /// When each invocation was handed out so far, in order; the first also ends the function's init.
+    pub fn handed(&self) -> Vec<Instant> {
+        self.handed.lock().unwrap().clone()
     }
 
     /// The answer to invocation `req-{n}`.

@@ -393,7 +393,8 @@ fn wrong_type(name: &str, expected: &str, value: &Value) -> Error {
     Error::invalid_input(format!("`{name}` must be {expected}, not {}", kind(value)))
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What kind of JSON value `value` is, for messages.
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -1,9 +1,12 @@
-//! Starts AWS DMS premigration assessment runs from Step Functions tasks and EventBridge events.
+//! Starts AWS DMS premigration assessment runs from Step Functions tasks and EventBridge events,
+//! and gives the verdict on a run once it has ended.
 //!
-//! The modules follow an invocation: [`payload`] (what arrives), [`config`] (defaults from the
-//! environment), [`request`] (what is sent, after defaults and validation, named by [`naming`]),
-//! [`dms`] (the calls, through the client of [`http`]), [`output`] (what is returned) and [`error`]
-//! (the names Step Functions sees); [`logging`] sets up the logs.
+//! The modules follow an invocation of the start function: [`payload`] (what arrives), [`config`]
+//! (defaults from the environment), [`request`] (what is sent, after defaults and validation, named
+//! by [`naming`]), [`dms`] (the calls, through the client of [`http`]), [`output`] (what is
+//! returned) and [`error`] (the names Step Functions sees). [`verdict`] is the verdict function's,
+//! on the same [`dms`] and [`error`]. [`sdk`] loads the SDK's configuration and [`logging`] sets up
+//! the logs, for both.
 
 pub mod config;
 pub mod dms;
@@ -15,7 +18,9 @@ pub mod naming;
 pub mod output;
 pub mod payload;
 pub mod request;
+pub mod sdk;
 pub mod validate;
+pub mod verdict;
 
 pub use config::Defaults;
 pub use error::Error;

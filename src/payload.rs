@@ -239,7 +239,7 @@ fn parse_event(json: &str) -> Result<Invocation, Error> {
 }
 
 /// Reads `T` from `json`; `at` prefixes member names in messages (`detail.` inside an event).
-fn read<T: DeserializeOwned>(json: &str, at: &str) -> Result<T, Error> {
+pub(crate) fn read<T: DeserializeOwned>(json: &str, at: &str) -> Result<T, Error> {
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json))
         .map_err(|e| Error::invalid_input(explain(&e, at)))
 }
@@ -306,7 +306,7 @@ fn json_type(unexpected: &str) -> &str {
 
 /// `InvalidInput` for a JSON text that is not an object, saying what it is. It is read in full for
 /// that, so that nesting past serde_json's limit is reported as such.
-fn not_an_object(json: &str, what: &str) -> Error {
+pub(crate) fn not_an_object(json: &str, what: &str) -> Error {
     match serde_json::from_str::<Value>(json) {
         Ok(value) => Error::invalid_input(format!(
             "{what} must be a JSON object, not {}",
@@ -316,7 +316,8 @@ fn not_an_object(json: &str, what: &str) -> Error {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What kind of JSON value `value` is, for messages.
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -75,23 +75,43 @@ fn is_account(value: &str) -> bool {
 
 /// Checks a DMS replication task ARN and returns its resource id.
 pub fn task_arn(value: &str) -> Result<&str, String> {
-    const SHAPE: &str = "arn:<partition>:dms:<region>:<12-digit account>:task:<id>";
-    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {SHAPE}"))?;
+    dms_arn(value, "task", "task", "a replication task")
+}
+
+/// Checks a DMS premigration assessment run ARN and returns its resource id.
+pub fn assessment_run_arn(value: &str) -> Result<&str, String> {
+    dms_arn(
+        value,
+        "assessment-run",
+        "assessment run",
+        "an assessment run",
+    )
+}
+
+/// Checks `arn:<partition>:dms:<region>:<account>:<kind>:<id>` and returns the id; `noun` and
+/// `what` name the kind in messages.
+fn dms_arn<'a>(value: &'a str, kind: &str, noun: &str, what: &str) -> Result<&'a str, String> {
+    let shape = format!("arn:<partition>:dms:<region>:<12-digit account>:{kind}:<id>");
+    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {shape}"))?;
     if arn.service != "dms" || !is_region(arn.region) || !is_account(arn.account) {
-        return Err(format!("is not a DMS task ARN of the form {SHAPE}"));
+        return Err(format!("is not a DMS {noun} ARN of the form {shape}"));
     }
-    let id = arn.resource.strip_prefix("task:").ok_or_else(|| {
-        format!(
-            "names a DMS {} resource, not a replication task ({SHAPE})",
-            quoted(resource_kind(arn.resource))
-        )
-    })?;
+    let id = arn
+        .resource
+        .strip_prefix(kind)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .ok_or_else(|| {
+            format!(
+                "names a DMS {} resource, not {what} ({shape})",
+                quoted(resource_kind(arn.resource))
+            )
+        })?;
     if id.is_empty()
         || !id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(format!("has an invalid task id {} ({SHAPE})", quoted(id)));
+        return Err(format!("has an invalid {noun} id {} ({shape})", quoted(id)));
     }
     Ok(id)
 }
@@ -300,6 +320,27 @@ mod tests {
         assert!(alias.unwrap_err().contains("alias ARN"));
         assert!(kms_key_arn("1234abcd-12ab-34cd-56ef-1234567890ab").is_err());
         assert!(kms_key_arn("arn:aws:kms:us-east-1:123456789012:grant/x").is_err());
+    }
+
+    #[test]
+    fn assessment_run_arns_are_accepted_and_other_resources_named() {
+        assert_eq!(
+            assessment_run_arn("arn:aws:dms:us-east-1:123456789012:assessment-run:RUNAAAA")
+                .unwrap(),
+            "RUNAAAA"
+        );
+        let err = assessment_run_arn("arn:aws:dms:us-east-1:123456789012:task:ABC").unwrap_err();
+        assert!(
+            err.contains("`task` resource, not an assessment run"),
+            "{err}"
+        );
+        let err = task_arn("arn:aws:dms:us-east-1:123456789012:assessment-run:ABC").unwrap_err();
+        assert!(err.contains("`assessment-run` resource"), "{err}");
+        assert!(assessment_run_arn("arn:aws:dms:us-east-1:123456789012:assessment-run:").is_err());
+        assert!(
+            assessment_run_arn("arn:aws:dms:us-east-1:123456789012:assessment-runX:A").is_err()
+        );
+        assert!(assessment_run_arn("arn:aws:s3:::bucket").is_err());
     }
 
     #[test]

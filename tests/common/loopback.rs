@@ -15,9 +15,16 @@ pub const SESSION_TOKEN: &str = "wire-test-session-token";
 
 pub const START: &str = "AmazonDMSv20160101.StartReplicationTaskAssessmentRun";
 pub const DESCRIBE: &str = "AmazonDMSv20160101.DescribeReplicationTaskAssessmentRuns";
+pub const DESCRIBE_INDIVIDUAL: &str =
+    "AmazonDMSv20160101.DescribeReplicationTaskIndividualAssessments";
 
 /// The app with a real SDK client whose endpoint is `endpoint`.
 pub async fn app_for(endpoint: &str) -> App {
+    App::new(client_for(endpoint).await, Ok(deployment_defaults()))
+}
+
+/// A real SDK client whose endpoint is `endpoint`.
+pub async fn client_for(endpoint: &str) -> Client {
     let config = aws_config::defaults(BehaviorVersion::latest())
         .http_client(dms_assessment_run::http::https_client())
         .region(Region::new("us-east-1"))
@@ -31,7 +38,7 @@ pub async fn app_for(endpoint: &str) -> App {
         .endpoint_url(endpoint)
         .load()
         .await;
-    App::new(Client::new(&config), Ok(deployment_defaults()))
+    Client::new(&config)
 }
 
 pub fn dms_json(body: Value) -> ResponseTemplate {

@@ -36,7 +36,8 @@ pub fn events_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("events")
 }
 
-/// Every sample event's file name.
+/// Every sample event's file name: the start function's. The verdict function's are in
+/// `events/verdict/` ([`verdict_event_files`]).
 pub fn event_files() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(events_dir())
         .expect("events/ exists")
@@ -48,6 +49,24 @@ pub fn event_files() -> Vec<String> {
                 .into_owned()
         })
         .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every sample of the verdict function's input, as paths under `events/`.
+pub fn verdict_event_files() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(events_dir().join("verdict"))
+        .expect("events/verdict/ exists")
+        .map(|entry| {
+            entry
+                .expect("readable entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".json"))
+        .map(|name| format!("verdict/{name}"))
         .collect();
     names.sort();
     names

@@ -1,0 +1,800 @@
+//! The verdict function: what became of an assessment run, as one word a state machine can branch
+//! on, with the counts, the names of the individual assessments worth a look, and where the results
+//! are.
+//!
+//! [`decide`] is the whole judgement, a pure function of what DMS says; [`VerdictApp::handle`]
+//! reads the request, asks DMS ([`describe`]) and answers with [`VerdictOutput`]. The statuses and
+//! names relied on are listed with their sources in docs/aws-facts.md.
+
+use std::collections::BTreeSet;
+use std::time::SystemTime;
+
+use aws_sdk_databasemigration::types::{
+    Filter, ReplicationTaskAssessmentRun, ReplicationTaskAssessmentRunResultStatistic,
+    ReplicationTaskIndividualAssessment,
+};
+use aws_sdk_databasemigration::Client;
+use lambda_runtime::LambdaEvent;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::dms;
+use crate::error::Error;
+use crate::payload::{self, Event};
+use crate::validate;
+
+/// The filter both describe calls take to name one run (API reference,
+/// `DescribeReplicationTaskAssessmentRuns` and `DescribeReplicationTaskIndividualAssessments`:
+/// "Valid filter names: replication-task-assessment-run-arn, …").
+pub const RUN_ARN_FILTER: &str = "replication-task-assessment-run-arn";
+
+/// Longest part of a parse error that a message carries: a wrong-typed value is quoted in it.
+
+/// What the state machine sends.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct VerdictRequest {
+    /// The run to judge.
+    #[serde(alias = "replicationTaskAssessmentRunArn")]
+    pub replication_task_assessment_run_arn: String,
+    /// Whether the state machine stopped waiting for the run; absent or `null` is `false`.
+    #[serde(default, alias = "timedOut")]
+    pub timed_out: Option<bool>,
+}
+
+impl VerdictRequest {
+    /// Reads an invocation's JSON: members and types by serde, then the ARN's shape.
+    pub fn parse(payload: &RawValue) -> Result<Self, Error> {
+        let json = payload.get();
+        if !json.starts_with('{') {
+            return Err(payload::not_an_object(json, "the payload"));
+        }
+        let request: VerdictRequest = payload::read(json, "")?;
+        let arn = &request.replication_task_assessment_run_arn;
+        validate::assessment_run_arn(arn).map_err(|why| {
+            Error::invalid_input(format!(
+                "ReplicationTaskAssessmentRunArn {} {why}",
+                validate::quoted(arn)
+            ))
+        })?;
+        Ok(request)
+    }
+}
+
+/// The one word a state machine branches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    /// Every assessment that ran passed.
+    Passed,
+    /// Nothing failed or errored, and at least one assessment warned.
+    PassedWithWarnings,
+    /// At least one assessment failed.
+    Failed,
+    /// An assessment, or the run itself, did not complete properly.
+    Errored,
+    /// Nothing passed and nothing warned: every assessment was skipped or cancelled, or none ran.
+    NothingAssessed,
+    /// The run was cancelled or deleted.
+    Cancelled,
+    /// The state machine stopped waiting for the run.
+    TimedOut,
+}
+
+/// The run's counts of individual assessments by result, as DMS gives them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResultStatistic {
+    pub passed: i32,
+    pub failed: i32,
+    pub error: i32,
+    pub warning: i32,
+    pub cancelled: i32,
+    pub skipped: i32,
+}
+
+impl From<&ReplicationTaskAssessmentRunResultStatistic> for ResultStatistic {
+    fn from(s: &ReplicationTaskAssessmentRunResultStatistic) -> Self {
+        ResultStatistic {
+            passed: s.passed(),
+            failed: s.failed(),
+            error: s.error(),
+            warning: s.warning(),
+            cancelled: s.cancelled(),
+            skipped: s.skipped(),
+        }
+    }
+}
+
+/// The names of the individual assessments worth a look, by status, sorted. Passed, cancelled and
+/// unfinished ones are counted in `ResultStatistic` only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Assessments {
+    pub failed: Vec<String>,
+    pub error: Vec<String>,
+    pub warning: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+/// An individual assessment as the judgement sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Individual {
+    pub name: String,
+    pub status: String,
+}
+
+impl Individual {
+    /// Named by `IndividualAssessmentName`, else by its ARN; `None` without either.
+    pub fn from_sdk(assessment: &ReplicationTaskIndividualAssessment) -> Option<Self> {
+        let name = assessment
+            .individual_assessment_name()
+            .or(assessment.replication_task_individual_assessment_arn())
+            .filter(|name| !name.is_empty())?;
+        Some(Individual {
+            name: name.to_owned(),
+            status: assessment.status().unwrap_or_default().to_owned(),
+        })
+    }
+}
+
+/// Individual assessment statuses. The API reference (`ReplicationTaskIndividualAssessment`,
+/// `Status`) lists cancelled, error, failed, passed, pending, skipped and running; the User Guide
+/// ("Specifying, starting, and viewing premigration assessment runs") adds warning and invalid state.
+pub mod individual_status {
+    pub const FAILED: &str = "failed";
+    pub const ERROR: &str = "error";
+    pub const WARNING: &str = "warning";
+    pub const SKIPPED: &str = "skipped";
+    pub const PASSED: &str = "passed";
+}
+
+/// What a run's status says, as the API reference (`ReplicationTaskAssessmentRun`, `Status`)
+/// describes each value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunStatus {
+    /// `starting`, `provisioning`, `running`.
+    InProgress,
+    /// `passed`, `warning`, `failed`: the individual assessments have completed.
+    Ended,
+    /// `cancelling` (cancelled by CancelReplicationTaskAssessmentRun), `deleting`.
+    Cancelled,
+    /// `error-provisioning`, `error-executing`, `invalid state`, with what DMS says each means.
+    Broken(&'static str),
+    /// A status the API reference does not list.
+    Unknown,
+}
+
+fn run_status(status: &str) -> RunStatus {
+    match status {
+        "starting" | "provisioning" | "running" => RunStatus::InProgress,
+        "passed" | "warning" | "failed" => RunStatus::Ended,
+        "cancelling" | "deleting" => RunStatus::Cancelled,
+        "error-provisioning" => {
+            RunStatus::Broken("an internal error occurred while resources were provisioned")
+        }
+        "error-executing" => {
+            RunStatus::Broken("an internal error occurred while individual assessments ran")
+        }
+        "invalid state" => RunStatus::Broken("the assessment run is in an unknown state"),
+        _ => RunStatus::Unknown,
+    }
+}
+
+/// The outcome of [`decide`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    pub verdict: Verdict,
+    /// Why, when the run's status is the reason for an `Errored` verdict.
+    pub message: Option<String>,
+    pub assessments: Assessments,
+}
+
+/// Judges a run from its status, its counts and its individual assessments. In order:
+/// `timed_out` → `TimedOut`; a cancelled or deleted run → `Cancelled`; any failure → `Failed`; any
+/// error, or a run that broke, has not ended or has an unknown status → `Errored`; nothing passed
+/// and nothing warned → `NothingAssessed`; a warning → `PassedWithWarnings`; else `Passed`.
+pub fn decide(
+    status: &str,
+    statistic: Option<&ResultStatistic>,
+    individuals: &[Individual],
+    timed_out: bool,
+) -> Judgement {
+    use individual_status::*;
+
+    let stat = statistic.copied().unwrap_or_default();
+    let named = |wanted: &str| -> Vec<String> {
+        individuals
+            .iter()
+            .filter(|i| i.status == wanted)
+            .map(|i| i.name.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let assessments = Assessments {
+        failed: named(FAILED),
+        error: named(ERROR),
+        warning: named(WARNING),
+        skipped: named(SKIPPED),
+    };
+    let passed = stat.passed > 0 || individuals.iter().any(|i| i.status == PASSED);
+    // `failed` is "at least one individual assessment completed with a failed status"; `warning`
+    // is at least one warning "or all individual assessments were skipped", so with a pass it
+    // means a warning.
+    let failed = stat.failed > 0 || !assessments.failed.is_empty() || status == "failed";
+    let errored = stat.error > 0 || !assessments.error.is_empty();
+    let warned =
+        stat.warning > 0 || !assessments.warning.is_empty() || (status == "warning" && passed);
+
+    let judged = |verdict: Verdict, message: Option<String>| Judgement {
+        verdict,
+        message,
+        assessments: assessments.clone(),
+    };
+    let state = run_status(status);
+    if timed_out {
+        return judged(Verdict::TimedOut, None);
+    }
+    if state == RunStatus::Cancelled {
+        return judged(Verdict::Cancelled, None);
+    }
+    if failed {
+        return judged(Verdict::Failed, None);
+    }
+    let broken = match state {
+        RunStatus::InProgress => Some(format!(
+            "the assessment run has not ended: its status is `{status}`"
+        )),
+        RunStatus::Broken(meaning) => Some(format!(
+            "the assessment run's status is `{status}`: {meaning}"
+        )),
+        RunStatus::Unknown => Some(format!(
+            "the assessment run's status {} is not one DMS documents",
+            validate::quoted(status)
+        )),
+        RunStatus::Ended | RunStatus::Cancelled => None,
+    };
+    if broken.is_some() || errored {
+        return judged(Verdict::Errored, broken);
+    }
+    if !passed && !warned {
+        return judged(Verdict::NothingAssessed, None);
+    }
+    if warned {
+        return judged(Verdict::PassedWithWarnings, None);
+    }
+    judged(Verdict::Passed, None)
+}
+
+/// What the function answers; members without a value are left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VerdictOutput {
+    pub verdict: Verdict,
+    /// The run's status, as DMS gives it.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub replication_task_assessment_run_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication_task_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment_run_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_statistic: Option<ResultStatistic>,
+    pub assessments: Assessments,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_failure_message: Option<String>,
+}
+
+impl VerdictOutput {
+    /// Judges `described`, the run of `request`.
+    pub fn judge(described: &Described, request: &VerdictRequest) -> Result<Self, Error> {
+        let run = &described.run;
+        let status = run
+            .status()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                Error::DmsUnavailable("DMS answered with a run that has no Status".to_owned())
+            })?
+            .to_owned();
+        let statistic = run.result_statistic().map(ResultStatistic::from);
+        let individuals: Vec<Individual> = described
+            .individuals
+            .iter()
+            .filter_map(Individual::from_sdk)
+            .collect();
+        let Judgement {
+            verdict,
+            message,
+            assessments,
+        } = decide(
+            &status,
+            statistic.as_ref(),
+            &individuals,
+            request.timed_out.unwrap_or(false),
+        );
+        let text = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(str::to_owned);
+        Ok(VerdictOutput {
+            verdict,
+            status,
+            message,
+            replication_task_assessment_run_arn: request
+                .replication_task_assessment_run_arn
+                .clone(),
+            replication_task_arn: text(run.replication_task_arn()),
+            assessment_run_name: text(run.assessment_run_name()),
+            result_statistic: statistic,
+            assessments,
+            result_location: result_location(
+                run.result_location_bucket(),
+                run.result_location_folder(),
+            ),
+            last_failure_message: text(run.last_failure_message()),
+        })
+    }
+}
+
+/// Where DMS writes the run's results: `s3://<bucket>/<folder>/`, or `s3://<bucket>/` without a
+/// folder. The API reference says only "Amazon S3 bucket where DMS stores the results of this
+/// assessment run" and "Folder in an Amazon S3 bucket where DMS stores the results of this
+/// assessment run"; the User Guide, that the results are JSON files there (`summary.json` and one
+/// per individual assessment, named for it). No deeper layout is documented, so none is added.
+pub fn result_location(bucket: Option<&str>, folder: Option<&str>) -> Option<String> {
+    let bucket = bucket.filter(|b| !b.is_empty())?;
+    let folder = folder.unwrap_or_default().trim_matches('/');
+    Some(if folder.is_empty() {
+        format!("s3://{bucket}/")
+    } else {
+        format!("s3://{bucket}/{folder}/")
+    })
+}
+
+/// What DMS says of a run: the run, and each of its individual assessments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Described {
+    pub run: ReplicationTaskAssessmentRun,
+    pub individuals: Vec<ReplicationTaskIndividualAssessment>,
+}
+
+/// Describes the run and its individual assessments (every page), both filtered by the run's ARN.
+/// A run DMS does not list is `ResourceNotFoundFault`, DMS's own name for an unknown resource.
+pub async fn describe(client: &Client, run_arn: &str) -> Result<Described, Error> {
+    let (run, individuals) = tokio::try_join!(
+        find_run(client, run_arn),
+        individual_assessments(client, run_arn)
+    )?;
+    let run = run.ok_or_else(|| Error::Dms {
+        code: "ResourceNotFoundFault".to_owned(),
+        message: format!("DMS lists no assessment run {}", validate::quoted(run_arn)),
+    })?;
+    Ok(Described { run, individuals })
+}
+
+fn run_arn_filter(run_arn: &str) -> Filter {
+    Filter::builder()
+        .name(RUN_ARN_FILTER)
+        .values(run_arn)
+        .build()
+        .expect("a filter with a name and values is complete")
+}
+
+async fn find_run(
+    client: &Client,
+    run_arn: &str,
+) -> Result<Option<ReplicationTaskAssessmentRun>, Error> {
+    let mut pages = client
+        .describe_replication_task_assessment_runs()
+        .filters(run_arn_filter(run_arn))
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(dms::classify)?;
+        let found = page.replication_task_assessment_runs().iter().find(|run| {
+            run.replication_task_assessment_run_arn()
+                .is_none_or(|arn| arn == run_arn)
+        });
+        if found.is_some() {
+            return Ok(found.cloned());
+        }
+    }
+    Ok(None)
+}
+
+async fn individual_assessments(
+    client: &Client,
+    run_arn: &str,
+) -> Result<Vec<ReplicationTaskIndividualAssessment>, Error> {
+    let mut pages = client
+        .describe_replication_task_individual_assessments()
+        .filters(run_arn_filter(run_arn))
+        .into_paginator()
+        .send();
+    let mut all = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(dms::classify)?;
+        all.extend(
+            page.replication_task_individual_assessments()
+                .iter()
+                .filter(|a| {
+                    a.replication_task_assessment_run_arn()
+                        .is_none_or(|arn| arn == run_arn)
+                })
+                .cloned(),
+        );
+    }
+    Ok(all)
+}
+
+/// What every invocation shares, built once per process: the DMS client.
+#[derive(Debug, Clone)]
+pub struct VerdictApp {
+    client: Client,
+}
+
+impl VerdictApp {
+    pub fn new(client: Client) -> Self {
+        VerdictApp { client }
+    }
+
+    /// Handles one invocation.
+    pub async fn handle(&self, event: LambdaEvent<Event>) -> Result<VerdictOutput, Error> {
+        let (event, context) = event.into_parts();
+        let result = self.judge(event, context.deadline).await;
+        match &result {
+            // Its message may quote the payload, which is logged only at debug level.
+            Err(error @ Error::InvalidInput(_)) => {
+                tracing::warn!(
+                    error_type = error.error_type(),
+                    outcome = "error",
+                    "no verdict"
+                );
+                tracing::debug!(%error, "invalid input");
+            }
+            Err(error) => {
+                tracing::warn!(error_type = error.error_type(), %error, outcome = "error", "no verdict")
+            }
+            Ok(output) => tracing::info!(
+                run_arn = %output.replication_task_assessment_run_arn,
+                status = %output.status,
+                verdict = ?output.verdict,
+                outcome = "verdict",
+                "verdict taken"
+            ),
+        }
+        result
+    }
+
+    async fn judge(&self, event: Event, deadline_ms: u64) -> Result<VerdictOutput, Error> {
+        let payload = event.into_json()?;
+        tracing::debug!(%payload, "payload");
+        let request = VerdictRequest::parse(&payload)?;
+        let budget = dms::budget(deadline_ms, SystemTime::now());
+        let described = dms::within(
+            budget,
+            describe(&self.client, &request.replication_task_assessment_run_arn),
+        )
+        .await?;
+        VerdictOutput::judge(&described, &request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn parse(payload: Value) -> Result<VerdictRequest, Error> {
+        VerdictRequest::parse(&serde_json::value::to_raw_value(&payload).unwrap())
+    }
+    use serde_json::json;
+
+    const RUN: &str = "arn:aws:dms:us-east-1:123456789012:assessment-run:RUNAAAABBBBCCCCDDDD";
+
+    fn stat(passed: i32, failed: i32, error: i32, warning: i32, skipped: i32) -> ResultStatistic {
+        ResultStatistic {
+            passed,
+            failed,
+            error,
+            warning,
+            cancelled: 0,
+            skipped,
+        }
+    }
+
+    fn individual(name: &str, status: &str) -> Individual {
+        Individual {
+            name: name.to_owned(),
+            status: status.to_owned(),
+        }
+    }
+
+    fn verdict(status: &str, statistic: Option<ResultStatistic>, timed_out: bool) -> Verdict {
+        decide(status, statistic.as_ref(), &[], timed_out).verdict
+    }
+
+    #[test]
+    fn every_documented_run_status_has_its_verdict() {
+        let clean = Some(stat(5, 0, 0, 0, 0));
+        let cases = [
+            ("passed", Verdict::Passed),
+            ("warning", Verdict::PassedWithWarnings),
+            ("failed", Verdict::Failed),
+            ("cancelling", Verdict::Cancelled),
+            ("deleting", Verdict::Cancelled),
+            ("error-provisioning", Verdict::Errored),
+            ("error-executing", Verdict::Errored),
+            ("invalid state", Verdict::Errored),
+            ("starting", Verdict::Errored),
+            ("provisioning", Verdict::Errored),
+            ("running", Verdict::Errored),
+            ("exploded", Verdict::Errored),
+        ];
+        for (status, expected) in cases {
+            assert_eq!(verdict(status, clean, false), expected, "{status}");
+        }
+    }
+
+    #[test]
+    fn the_status_is_named_when_it_is_the_reason_for_errored() {
+        let clean = stat(5, 0, 0, 0, 0);
+        let message = |status: &str| decide(status, Some(&clean), &[], false).message.unwrap();
+        assert_eq!(
+            message("running"),
+            "the assessment run has not ended: its status is `running`"
+        );
+        assert!(message("starting").contains("has not ended"));
+        assert!(message("provisioning").contains("`provisioning`"));
+        assert_eq!(
+            message("error-executing"),
+            "the assessment run's status is `error-executing`: an internal error occurred while individual assessments ran"
+        );
+        assert!(message("error-provisioning").contains("while resources were provisioned"));
+        assert!(message("invalid state").contains("unknown state"));
+        assert!(message("exploded").contains("`exploded` is not one DMS documents"));
+        // An error count is its own reason: no message about the status.
+        let judgement = decide("passed", Some(&stat(5, 0, 1, 0, 0)), &[], false);
+        assert_eq!(judgement.verdict, Verdict::Errored);
+        assert_eq!(judgement.message, None);
+    }
+
+    #[test]
+    fn timed_out_wins_over_everything() {
+        for status in [
+            "running",
+            "failed",
+            "passed",
+            "cancelling",
+            "error-executing",
+        ] {
+            let judgement = decide(status, Some(&stat(1, 3, 2, 1, 0)), &[], true);
+            assert_eq!(judgement.verdict, Verdict::TimedOut, "{status}");
+            assert_eq!(judgement.message, None);
+        }
+    }
+
+    #[test]
+    fn cancelled_wins_over_the_counts() {
+        assert_eq!(
+            verdict("cancelling", Some(stat(1, 2, 1, 0, 0)), false),
+            Verdict::Cancelled
+        );
+    }
+
+    #[test]
+    fn failed_wins_over_error_and_error_over_warning() {
+        assert_eq!(
+            verdict("failed", Some(stat(3, 1, 1, 1, 0)), false),
+            Verdict::Failed
+        );
+        assert_eq!(
+            verdict("passed", Some(stat(3, 1, 1, 1, 0)), false),
+            Verdict::Failed
+        );
+        assert_eq!(
+            verdict("error-executing", Some(stat(3, 1, 0, 0, 0)), false),
+            Verdict::Failed,
+            "a failure found is a failure, even when the run broke after"
+        );
+        assert_eq!(
+            verdict("warning", Some(stat(3, 0, 1, 1, 0)), false),
+            Verdict::Errored
+        );
+        assert_eq!(
+            verdict("warning", Some(stat(3, 0, 0, 1, 0)), false),
+            Verdict::PassedWithWarnings
+        );
+    }
+
+    #[test]
+    fn individual_assessments_count_as_much_as_the_statistic() {
+        let judged = |individuals: &[Individual]| decide("passed", None, individuals, false);
+        let failed = judged(&[individual("a", "passed"), individual("b", "failed")]);
+        assert_eq!(failed.verdict, Verdict::Failed);
+        assert_eq!(failed.assessments.failed, ["b"]);
+        let errored = judged(&[individual("a", "passed"), individual("c", "error")]);
+        assert_eq!(errored.verdict, Verdict::Errored);
+        assert_eq!(errored.assessments.error, ["c"]);
+        let warned = judged(&[individual("a", "passed"), individual("w", "warning")]);
+        assert_eq!(warned.verdict, Verdict::PassedWithWarnings);
+        assert_eq!(
+            judged(&[individual("a", "passed")]).verdict,
+            Verdict::Passed
+        );
+    }
+
+    #[test]
+    fn nothing_passed_and_nothing_warned_is_nothing_assessed() {
+        assert_eq!(
+            verdict("warning", Some(stat(0, 0, 0, 0, 4)), false),
+            Verdict::NothingAssessed,
+            "DMS reports `warning` when every assessment was skipped"
+        );
+        assert_eq!(
+            verdict("passed", Some(stat(0, 0, 0, 0, 0)), false),
+            Verdict::NothingAssessed
+        );
+        assert_eq!(verdict("passed", None, false), Verdict::NothingAssessed);
+        let skipped = decide(
+            "warning",
+            None,
+            &[individual("s2", "skipped"), individual("s1", "skipped")],
+            false,
+        );
+        assert_eq!(skipped.verdict, Verdict::NothingAssessed);
+        assert_eq!(skipped.assessments.skipped, ["s1", "s2"]);
+        assert_eq!(
+            verdict("passed", Some(stat(0, 0, 0, 2, 0)), false),
+            Verdict::PassedWithWarnings,
+            "a warning is an assessment made"
+        );
+    }
+
+    #[test]
+    fn a_warning_status_with_passes_is_a_warning() {
+        assert_eq!(
+            verdict("warning", Some(stat(4, 0, 0, 0, 1)), false),
+            Verdict::PassedWithWarnings
+        );
+        assert_eq!(
+            verdict("passed", Some(stat(4, 0, 0, 0, 1)), false),
+            Verdict::Passed,
+            "skipped assessments beside passes do not warn"
+        );
+    }
+
+    #[test]
+    fn assessments_are_listed_by_status_sorted_once_each() {
+        let judgement = decide(
+            "failed",
+            None,
+            &[
+                individual("z-check", "failed"),
+                individual("a-check", "failed"),
+                individual("a-check", "failed"),
+                individual("e", "error"),
+                individual("w", "warning"),
+                individual("s", "skipped"),
+                individual("p", "passed"),
+                individual("c", "cancelled"),
+                individual("q", "pending"),
+                individual("r", "running"),
+                individual("i", "invalid state"),
+            ],
+            false,
+        );
+        assert_eq!(
+            judgement.assessments,
+            Assessments {
+                failed: vec!["a-check".into(), "z-check".into()],
+                error: vec!["e".into()],
+                warning: vec!["w".into()],
+                skipped: vec!["s".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn the_result_location_is_the_bucket_and_folder() {
+        assert_eq!(
+            result_location(Some("results"), Some("orders-db")).as_deref(),
+            Some("s3://results/orders-db/")
+        );
+        assert_eq!(
+            result_location(Some("results"), Some("/a/b/")).as_deref(),
+            Some("s3://results/a/b/")
+        );
+        assert_eq!(
+            result_location(Some("results"), None).as_deref(),
+            Some("s3://results/")
+        );
+        assert_eq!(
+            result_location(Some("results"), Some("")).as_deref(),
+            Some("s3://results/")
+        );
+        assert_eq!(result_location(None, Some("f")), None);
+    }
+
+    #[test]
+    fn the_request_takes_pascal_and_camel_case_and_refuses_the_rest() {
+        let request = parse(json!({"ReplicationTaskAssessmentRunArn": RUN})).unwrap();
+        assert_eq!(request.replication_task_assessment_run_arn, RUN);
+        assert_eq!(request.timed_out, None);
+        let request =
+            parse(json!({"replicationTaskAssessmentRunArn": RUN, "timedOut": true})).unwrap();
+        assert_eq!(request.timed_out, Some(true));
+        let request =
+            parse(json!({"ReplicationTaskAssessmentRunArn": RUN, "TimedOut": null})).unwrap();
+        assert_eq!(request.timed_out, None);
+
+        let invalid = |payload: Value| match parse(payload) {
+            Err(Error::InvalidInput(message)) => message,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        };
+        let message = invalid(json!({"ReplicationTaskAssessmentRunArn": RUN, "TimedOutt": true}));
+        assert!(message.contains("unknown member `TimedOutt`"), "{message}");
+        let message = invalid(json!({}));
+        assert!(
+            message.contains("`ReplicationTaskAssessmentRunArn` is required"),
+            "{message}"
+        );
+        let message = invalid(json!({"ReplicationTaskAssessmentRunArn": RUN, "TimedOut": "yes"}));
+        assert!(
+            message.contains("`TimedOut` must be a boolean"),
+            "{message}"
+        );
+        let message = invalid(
+            json!({"ReplicationTaskAssessmentRunArn": "x".repeat(100_000), "TimedOut": "y".repeat(100_000)}),
+        );
+        assert!(message.len() < 500, "{message}");
+        let message = invalid(
+            json!({"ReplicationTaskAssessmentRunArn": RUN, "replicationTaskAssessmentRunArn": RUN}),
+        );
+        assert!(message.contains("is given more than once"), "{message}");
+        let message = invalid(
+            json!({"ReplicationTaskAssessmentRunArn": "arn:aws:dms:us-east-1:123456789012:task:T"}),
+        );
+        assert!(
+            message.starts_with("ReplicationTaskAssessmentRunArn `arn:aws:dms:us-east-1:123456789012:task:T` names a DMS `task` resource"),
+            "{message}"
+        );
+        let message = invalid(json!([RUN]));
+        assert_eq!(message, "the payload must be a JSON object, not an array");
+    }
+
+    #[test]
+    fn the_output_leaves_out_members_without_a_value() {
+        let run = ReplicationTaskAssessmentRun::builder()
+            .status("passed")
+            .build();
+        let described = Described {
+            run,
+            individuals: vec![],
+        };
+        let request = parse(json!({"ReplicationTaskAssessmentRunArn": RUN})).unwrap();
+        let output =
+            serde_json::to_value(VerdictOutput::judge(&described, &request).unwrap()).unwrap();
+        assert_eq!(
+            output,
+            json!({
+                "Verdict": "NothingAssessed",
+                "Status": "passed",
+                "ReplicationTaskAssessmentRunArn": RUN,
+                "Assessments": {"Failed": [], "Error": [], "Warning": [], "Skipped": []}
+            })
+        );
+    }
+
+    #[test]
+    fn a_run_without_a_status_is_dms_unavailable() {
+        let described = Described {
+            run: ReplicationTaskAssessmentRun::builder().build(),
+            individuals: vec![],
+        };
+        let request = parse(json!({"ReplicationTaskAssessmentRunArn": RUN})).unwrap();
+        let error = VerdictOutput::judge(&described, &request).unwrap_err();
+        assert_eq!(error.error_type(), "DmsUnavailable");
+    }
+}

@@ -28,8 +28,6 @@ use crate::validate;
 /// "Valid filter names: replication-task-assessment-run-arn, …").
 pub const RUN_ARN_FILTER: &str = "replication-task-assessment-run-arn";
 
-/// Longest part of a parse error that a message carries: a wrong-typed value is quoted in it.
-
 /// What the state machine sends.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]

@@ -1,4 +1,4 @@
-"""Offline checks of template.yaml: the linters, the EventBridge rule's pattern, least privilege, and
+"""Offline checks of template.yaml: the linters, the EventBridge rule's pattern and target, least privilege, and
 `sam build`. Run by scripts/test with cfn-lint, SAM CLI, moto and cargo-lambda installed."""
 
 import json
@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from cfnlint.decode import decode
 from moto.events.models import EventPattern
+from samtranslator.translator.transform import transform
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
+DEFINITION = ROOT / "statemachine" / "assessment.asl.json"
 EVENTS = ROOT / "events"
 
 
@@ -41,7 +43,7 @@ def test_sam_validate_lint_passes():
 
 def rule_pattern(template):
     """The DMS task rule's pattern, with its parameter references resolved to their defaults."""
-    event = template["Resources"]["AssessmentRunFunction"]["Properties"]["Events"]["DmsTaskEvent"]
+    event = template["Resources"]["AssessmentStateMachine"]["Properties"]["Events"]["DmsTaskEvent"]
     assert event["Type"] == "EventBridgeRule"
     pattern = json.loads(json.dumps(event["Properties"]["Pattern"]))
     default = template["Parameters"]["DmsEventIds"]["Default"]
@@ -98,7 +100,9 @@ def test_other_events_do_not_match_the_rule(template):
     assert not pattern.matches_event(failed)
 
 
-def statements(template):
+def statements(template, conditions=None):
+    """(resource name, statement) for every statement; a statement under `Fn::If` is its true branch, and
+    `conditions`, when given, maps its Sid to the condition's name."""
     for name, resource in template["Resources"].items():
         properties = resource.get("Properties", {})
         documents = [p for p in properties.get("Policies", []) if isinstance(p, dict) and "Statement" in p]
@@ -107,7 +111,21 @@ def statements(template):
             documents.append(properties["PolicyDocument"])
         for document in documents:
             for statement in document["Statement"]:
+                if "Fn::If" in statement:
+                    condition, statement, otherwise = statement["Fn::If"]
+                    assert otherwise == {"Ref": "AWS::NoValue"}
+                    if conditions is not None:
+                        conditions[statement["Sid"]] = condition
                 yield name, statement
+
+
+def sid(template, resource, name, conditions=None):
+    (statement,) = [s for r, s in statements(template, conditions) if r == resource and s.get("Sid") == name]
+    return statement
+
+
+def sub(value):
+    return value["Fn::Sub"] if isinstance(value, dict) and "Fn::Sub" in value else value
 
 
 def test_no_statement_allows_every_action(template):
@@ -208,3 +226,177 @@ def test_sam_build_with_the_default_parameters_builds_arm64(tmp_path):
 
 def test_sam_build_x86_64(tmp_path):
     assert elf_machine(sam_build(tmp_path, "Architecture=x86_64")) == 0x3E, "an x86_64 executable"
+
+
+# The premigration gate: the verdict function, the state machine's permissions, the rule on the state machine.
+
+
+def test_the_verdict_function_is_the_second_binary_built_like_the_first(template):
+    resources = template["Resources"]
+    verdict, start = resources["VerdictFunction"], resources["AssessmentRunFunction"]
+    assert verdict["Type"] == "AWS::Serverless::Function"
+    assert verdict["Metadata"] == {"BuildMethod": "rust-cargolambda", "BuildProperties": {"Binary": "dms-assessment-verdict"}}
+    for key in ["Runtime", "Architectures", "LoggingConfig", "Handler", "CodeUri"]:
+        assert verdict["Properties"][key] == start["Properties"][key], key
+
+
+def test_the_verdict_function_may_only_read_this_accounts_runs_and_tasks(template):
+    (statement,) = [s for name, s in statements(template) if name == "VerdictFunction"]
+    assert statement["Action"] == [
+        "dms:DescribeReplicationTaskAssessmentRuns",
+        "dms:DescribeReplicationTaskIndividualAssessments",
+    ]
+    assert [sub(r) for r in statement["Resource"]] == [
+        "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:assessment-run:*",
+        "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:task:*",
+    ]
+
+
+def test_the_assessment_run_function_has_no_trigger_of_its_own_any_more(template):
+    properties = template["Resources"]["AssessmentRunFunction"]["Properties"]
+    # The rule starts the state machine; the function is only invoked synchronously, by it.
+    assert "Events" not in properties
+    assert "EventInvokeConfig" not in properties
+
+
+def test_the_state_machine_may_invoke_the_two_functions_and_their_versions_only(template):
+    statement = sid(template, "AssessmentStateMachine", "InvokeTheTwoFunctions")
+    assert statement["Action"] == "lambda:InvokeFunction"
+    assert statement["Resource"] == [
+        {"Fn::GetAtt": ["AssessmentRunFunction", "Arn"]},
+        {"Fn::Sub": "${AssessmentRunFunction.Arn}:*"},
+        {"Fn::GetAtt": ["VerdictFunction", "Arn"]},
+        {"Fn::Sub": "${VerdictFunction.Arn}:*"},
+    ]
+
+
+def test_the_state_machine_may_cancel_only_this_accounts_runs(template):
+    statement = sid(template, "AssessmentStateMachine", "CancelRunsThatTakeTooLong")
+    assert statement["Action"] == "dms:CancelReplicationTaskAssessmentRun"
+    assert sub(statement["Resource"]) == "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:assessment-run:*"
+
+
+def test_the_state_machine_may_put_only_verdict_events_on_the_default_bus(template):
+    statement = sid(template, "AssessmentStateMachine", "PublishVerdicts")
+    assert statement["Action"] == "events:PutEvents"
+    assert sub(statement["Resource"]) == "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
+    assert statement["Condition"] == {"StringEquals": {"events:source": {"Ref": "VerdictEventSource"}}}
+
+
+def test_sns_publish_only_to_the_given_topic_and_only_when_one_is_given(template):
+    conditions = {}
+    statement = sid(template, "AssessmentStateMachine", "NotifyVerdicts", conditions)
+    assert conditions["NotifyVerdicts"] == "Notify"
+    assert template["Conditions"]["Notify"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "NotificationTopicArn"}, ""]}]}
+    assert statement["Action"] == "sns:Publish"
+    assert statement["Resource"] == {"Ref": "NotificationTopicArn"}
+
+
+def test_the_gate_permissions_exist_only_when_the_gate_is_on(template):
+    conditions = {}
+    describe = sid(template, "AssessmentStateMachine", "SeeWhetherTheTaskIsStillTesting", conditions)
+    start = sid(template, "AssessmentStateMachine", "StartTheTaskTheVerdictAllows", conditions)
+    assert conditions["SeeWhetherTheTaskIsStillTesting"] == "StartTaskAfterVerdict"
+    assert conditions["StartTheTaskTheVerdictAllows"] == "StartTaskAfterVerdict"
+    assert template["Conditions"]["StartTaskAfterVerdict"] == {"Fn::Equals": [{"Ref": "StartTaskWhenAllowed"}, "true"]}
+    assert describe["Action"] == "dms:DescribeReplicationTasks"
+    assert describe["Resource"] == "*"  # no resource types in the Service Authorization Reference
+    assert start["Action"] == "dms:StartReplicationTask"
+    assert sub(start["Resource"]) == "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:task:*"
+    # Off unless asked for: starting a migration is the user's decision.
+    assert template["Parameters"]["StartTaskWhenAllowed"]["Default"] == "false"
+    assert template["Parameters"]["StartReplicationTaskType"]["AllowedValues"] == [
+        "start-replication",
+        "resume-processing",
+        "reload-target",
+    ]
+
+
+def test_the_state_machine_has_no_other_statements(template):
+    sids = [s.get("Sid") for name, s in statements(template) if name == "AssessmentStateMachine"]
+    assert sids == [
+        "InvokeTheTwoFunctions",
+        "DescribeAssessmentRuns",
+        "CancelRunsThatTakeTooLong",
+        "PublishVerdicts",
+        "NotifyVerdicts",
+        "SeeWhetherTheTaskIsStillTesting",
+        "StartTheTaskTheVerdictAllows",
+    ]
+
+
+def test_every_substitution_the_definition_uses_is_given_and_every_one_given_is_used(template):
+    used = set(re.findall(r"\$\{([A-Za-z]+)\}", DEFINITION.read_text()))
+    given = set(template["Resources"]["AssessmentStateMachine"]["Properties"]["DefinitionSubstitutions"])
+    assert used == given
+    defaults = {name: template["Parameters"][name]["Default"] for name in ["VerdictEventSource", "NotificationTopicArn", "WarningsBlock"]}
+    assert defaults == {"VerdictEventSource": "dms-assessment-run", "NotificationTopicArn": "", "WarningsBlock": "false"}
+
+
+def test_the_rule_starts_the_state_machine_with_the_task_and_the_event_id(template):
+    properties = template["Resources"]["AssessmentStateMachine"]["Properties"]["Events"]["DmsTaskEvent"]["Properties"]
+    assert properties["State"] == {"Ref": "DmsEventRuleState"}
+    assert properties["InputTransformer"] == {
+        "InputPathsMap": {"task": "$.resources[0]", "id": "$.id"},
+        "InputTemplate": '{"ReplicationTaskArn": <task>, "IdempotencyKey": <id>}',
+    }
+    assert properties["RetryPolicy"] == {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600}
+    assert properties["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}
+
+
+def test_the_dead_letter_queue_takes_messages_from_the_rule_only(template):
+    (statement,) = template["Resources"]["DeadLetterQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["AssessmentStateMachineDmsTaskEvent", "Arn"]}}}
+
+
+@pytest.fixture(scope="module")
+def translated(template, monkeypatch_module):
+    """The template as SAM turns it into CloudFormation (what `sam deploy` sends)."""
+    monkeypatch_module.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    sam = json.loads(json.dumps(template))
+    for resource in sam["Resources"].values():
+        properties = resource.get("Properties", {})
+        if "CodeUri" in properties:
+            properties["CodeUri"] = "s3://bucket/code.zip"
+        if "DefinitionUri" in properties:
+            properties["DefinitionUri"] = "s3://bucket/definition.json"
+
+    class NoManagedPolicies:
+        def load(self):
+            return {}
+
+    return transform(sam, {}, NoManagedPolicies())
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_the_rule_targets_the_state_machine_through_a_role_that_may_only_start_it(translated):
+    resources = translated["Resources"]
+    rule = resources["AssessmentStateMachineDmsTaskEvent"]
+    assert rule["Type"] == "AWS::Events::Rule"
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Ref": "AssessmentStateMachine"}
+    assert target["RoleArn"] == {"Fn::GetAtt": ["AssessmentStateMachineDmsTaskEventRole", "Arn"]}
+    assert "InputTransformer" in target
+    role = resources["AssessmentStateMachineDmsTaskEventRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": ["events.amazonaws.com"]}
+    (policy,) = role["Policies"]
+    assert policy["PolicyDocument"]["Statement"] == [
+        {"Action": "states:StartExecution", "Effect": "Allow", "Resource": {"Ref": "AssessmentStateMachine"}}
+    ]
+
+
+def test_the_rule_input_for_the_sample_event_is_the_task_and_the_event_id(template):
+    """What EventBridge makes of the sample with the template's transformer: unquoted placeholders are replaced
+    by the value as JSON (EventBridge API reference, InputTransformer)."""
+    transformer = template["Resources"]["AssessmentStateMachine"]["Properties"]["Events"]["DmsTaskEvent"]["Properties"]["InputTransformer"]
+    event = sample("eventbridge-dms-task-state-change.json")
+    values = {"task": event["resources"][0], "id": event["id"]}
+    assert transformer["InputPathsMap"] == {"task": "$.resources[0]", "id": "$.id"}
+    text = re.sub(r"<(\w+)>", lambda m: json.dumps(values[m.group(1)]), transformer["InputTemplate"])
+    assert json.loads(text) == {"ReplicationTaskArn": event["resources"][0], "IdempotencyKey": event["id"]}

@@ -1,5 +1,6 @@
-// A loopback stand-in for DMS's JSON 1.1 API: StartReplicationTaskAssessmentRun and
-// DescribeReplicationTaskAssessmentRuns, with runs kept in memory and faults on cue by task id.
+// A loopback stand-in for DMS's JSON 1.1 API: StartReplicationTaskAssessmentRun,
+// DescribeReplicationTaskAssessmentRuns and DescribeReplicationTaskIndividualAssessments, with runs and
+// their individual assessments kept in memory (the tests set them) and faults on cue by task id.
 import http from 'node:http';
 
 const PREFIX = 'AmazonDMSv20160101.';
@@ -17,6 +18,8 @@ const ALWAYS = { MISSING: [400, 'ResourceNotFoundFault', 'Replication task not f
 
 export async function startFakeDms() {
   const runs = [];
+  // Run ARN → [{ IndividualAssessmentName, Status }], as the tests play them.
+  const individualAssessments = new Map();
   const startCalls = [];
   const callsByTask = new Map();
 
@@ -56,10 +59,27 @@ export async function startFakeDms() {
         runs.push(run);
         return send(200, { ReplicationTaskAssessmentRun: run });
       }
+      const byRun = (input.Filters ?? []).find((f) => f.Name === 'replication-task-assessment-run-arn');
       if (target === 'DescribeReplicationTaskAssessmentRuns') {
-        const filter = (input.Filters ?? []).find((f) => f.Name === 'replication-task-arn');
-        const matching = runs.filter((r) => !filter || filter.Values.includes(r.ReplicationTaskArn));
+        const byTask = (input.Filters ?? []).find((f) => f.Name === 'replication-task-arn');
+        const matching = runs.filter(
+          (r) =>
+            (!byTask || byTask.Values.includes(r.ReplicationTaskArn)) &&
+            (!byRun || byRun.Values.includes(r.ReplicationTaskAssessmentRunArn)),
+        );
         return send(200, { ReplicationTaskAssessmentRuns: matching });
+      }
+      if (target === 'DescribeReplicationTaskIndividualAssessments') {
+        const listed = runs
+          .filter((r) => !byRun || byRun.Values.includes(r.ReplicationTaskAssessmentRunArn))
+          .flatMap((r) =>
+            (individualAssessments.get(r.ReplicationTaskAssessmentRunArn) ?? []).map((a, i) => ({
+              ReplicationTaskIndividualAssessmentArn: `${r.ReplicationTaskAssessmentRunArn}:individual:${i}`,
+              ReplicationTaskAssessmentRunArn: r.ReplicationTaskAssessmentRunArn,
+              ...a,
+            })),
+          );
+        return send(200, { ReplicationTaskIndividualAssessments: listed });
       }
       return fault([400, 'InvalidAction', `unexpected target ${target}`]);
     });
@@ -68,6 +88,7 @@ export async function startFakeDms() {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     runs,
+    individualAssessments,
     startCalls,
     close: () => new Promise((resolve) => server.close(resolve)),
   };

@@ -1,58 +1,104 @@
-// Executes statemachine/assessment.asl.json with aws-local-stepfunctions: the StartAssessmentRun
-// task invokes the real function (cargo lambda watch) against a loopback DMS; the DescribeRun
-// task is answered by each test with the statuses it plays.
+// Executes statemachine/assessment.asl.json with aws-local-stepfunctions: the StartAssessmentRun task
+// invokes the real assessment-run function (cargo lambda watch) against a loopback DMS; TakeVerdict is
+// answered by the verdict function's stand-in (verdict-standin.mjs) from that DMS; the SDK-integration
+// tasks (describe, cancel, putEvents, sns:publish, the gate's describe and start) are answered by each test.
 import './polyfill.mjs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
+import YAML from 'yaml';
+import { runnable, ROOT } from './definition.mjs';
 import { startFakeDms } from './fake-dms.mjs';
 import { startFunction } from './function-host.mjs';
+import { verdictFunction } from './verdict-standin.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TASK = (id) => `arn:aws:dms:us-east-1:123456789012:task:${id}`;
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:dms-assessment-verdicts';
 const MAX_WAIT_SECONDS = 600;
 const POLL_INTERVAL_SECONDS = 30;
+const GATE_CHECKS = 20;
 
-// What SAM's DefinitionSubstitutions do at deploy time.
-const definition = JSON.parse(
-  readFileSync(path.join(ROOT, 'statemachine/assessment.asl.json'), 'utf8')
-    .replaceAll('${AssessmentRunFunctionArn}', 'arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run')
-    .replaceAll('${MaxWaitSeconds}', String(MAX_WAIT_SECONDS))
-    .replaceAll('${PollIntervalSeconds}', String(POLL_INTERVAL_SECONDS)),
-);
+// What DMS reports once a run has ended, by the status the test plays: result statistics and individual
+// assessments ([name, status]). `warning` with everything skipped is what DMS reports when nothing ran.
+const RESULTS = {
+  passed: {
+    ResultStatistic: { Passed: 10, Failed: 0, Error: 0, Warning: 0, Cancelled: 0, Skipped: 1 },
+    assessments: [['mysql-check-binlog-format', 'passed'], ['mysql-check-server-id', 'passed'], ['mysql-check-lob-size', 'skipped']],
+  },
+  warning: {
+    ResultStatistic: { Passed: 8, Failed: 0, Error: 0, Warning: 2, Cancelled: 0, Skipped: 1 },
+    assessments: [['mysql-check-binlog-format', 'passed'], ['mysql-check-target-privileges', 'warning'], ['mysql-check-lob-size', 'skipped']],
+  },
+  failed: {
+    ResultStatistic: { Passed: 9, Failed: 1, Error: 0, Warning: 1, Cancelled: 0, Skipped: 0 },
+    assessments: [['mysql-check-binlog-format', 'failed'], ['mysql-check-target-privileges', 'warning']],
+  },
+  'error-executing': {
+    ResultStatistic: { Passed: 3, Failed: 0, Error: 1, Warning: 0, Cancelled: 6, Skipped: 0 },
+    assessments: [['mysql-check-server-id', 'error']],
+  },
+  nothing: {
+    ResultStatistic: { Passed: 0, Failed: 0, Error: 0, Warning: 0, Cancelled: 0, Skipped: 5 },
+    assessments: [['mysql-check-binlog-format', 'skipped']],
+  },
+};
+const IN_PROGRESS = ['starting', 'provisioning', 'running'];
 
 let dms;
 let fn;
+let takeVerdict;
 before(async () => {
   dms = await startFakeDms();
   fn = await startFunction({ dmsUrl: dms.url });
+  takeVerdict = verdictFunction(dms.url);
 });
 after(async () => {
   await fn?.stop();
   await dms?.close();
 });
 
-/** Runs one execution; `statuses` are what DescribeRun reports, one per poll (the last repeats). */
-/** `describe` may replace a poll's answer: an error to throw (`{ name, message }`), or a response. */
-async function execute({ input, statuses = ['passed'], describe = [], name = `exec-${Math.random().toString(16).slice(2)}` }) {
-  const calls = { start: [], describe: [] };
+const raise = ({ name, message }) => {
+  throw Object.assign(new Error(message), { name });
+};
+
+/**
+ * Runs one execution. `statuses`: what DescribeRun reports, one per poll (the last repeats); `results`: what
+ * the run reports once it has ended (by default RESULTS of its status); `describe` may replace a poll's answer
+ * with an error to throw (`{ name, message }`) or a response; `values`: template parameters for the
+ * definition's substitutions; `taskStatuses`: what the gate's DescribeTask reports (`null`: no task);
+ * `faults`: errors thrown by `verdict` (a list, one per call), `cancel`, `publish`, `notify`, `startTask`.
+ */
+async function execute({
+  input,
+  statuses = ['passed'],
+  results,
+  describe = [],
+  name = `exec-${Math.random().toString(16).slice(2)}`,
+  values = {},
+  taskStatuses = ['stopped'],
+  faults = {},
+}) {
+  const calls = { start: [], describe: [], cancel: [], verdict: [], publish: [], notify: [], describeTask: [], startTask: [] };
+  const { definition, jsonataHandlers } = runnable({
+    MaxWaitSeconds: String(MAX_WAIT_SECONDS),
+    PollIntervalSeconds: String(POLL_INTERVAL_SECONDS),
+    ...values,
+  });
+  const context = { Execution: { Name: name, Input: input, StartTime: new Date().toISOString() } };
+  const runOf = (arn) => dms.runs.find((r) => r.ReplicationTaskAssessmentRunArn === arn);
   const machine = new StateMachine(definition);
   const execution = machine.run(input, {
-    context: { Execution: { Name: name, Input: input, StartTime: new Date().toISOString() } },
+    context,
     overrides: {
       taskResourceLocalHandlers: {
+        ...jsonataHandlers(context),
         // What the lambda:invoke integration does: invoke, and raise the function's errorType.
         StartAssessmentRun: async (task) => {
           calls.start.push(task);
           const { status, body } = await fn.invoke(task.Payload);
-          if (status !== 200) {
-            const error = new Error(body.errorMessage);
-            error.name = body.errorType;
-            throw error;
-          }
+          if (status !== 200) raise({ name: body.errorType, message: body.errorMessage });
           return { ExecutedVersion: '$LATEST', Payload: body, StatusCode: 200 };
         },
         DescribeRun: async (task) => {
@@ -60,72 +106,420 @@ async function execute({ input, statuses = ['passed'], describe = [], name = `ex
           const [filter] = task.Filters;
           assert.equal(filter.Name, 'replication-task-assessment-run-arn');
           const scripted = describe[calls.describe.length - 1];
-          if (scripted?.name) throw Object.assign(new Error(scripted.message), { name: scripted.name });
+          if (scripted?.name) raise(scripted);
           if (scripted) return scripted;
           const status = statuses[Math.min(calls.describe.length - 1, statuses.length - 1)];
-          const run = dms.runs.find((r) => r.ReplicationTaskAssessmentRunArn === filter.Values[0]);
+          const run = runOf(filter.Values[0]);
           assert.ok(run, `DescribeRun asked for an unknown run ${filter.Values[0]}`);
-          const described = { ...run, Status: status };
-          if (status === 'passed' || status === 'warning') {
-            described.ResultStatistic = { Passed: 10, Failed: 0, Error: 0, Warning: status === 'warning' ? 2 : 0, Cancelled: 0, Skipped: 1 };
+          // The run in the fake DMS moves on, so that the verdict is taken from what DMS holds.
+          run.Status = status;
+          const ended = results ?? (IN_PROGRESS.includes(status) ? undefined : RESULTS[status]);
+          if (ended) {
+            if (ended.ResultStatistic) run.ResultStatistic = ended.ResultStatistic;
+            dms.individualAssessments.set(
+              run.ReplicationTaskAssessmentRunArn,
+              ended.assessments.map(([IndividualAssessmentName, Status]) => ({ IndividualAssessmentName, Status })),
+            );
           }
-          return { ReplicationTaskAssessmentRuns: [described] };
+          return { ReplicationTaskAssessmentRuns: [{ ...run }] };
+        },
+        CancelRun: async (task) => {
+          calls.cancel.push(task);
+          if (faults.cancel) raise(faults.cancel);
+          const run = runOf(task.ReplicationTaskAssessmentRunArn);
+          run.Status = 'cancelling';
+          return { ReplicationTaskAssessmentRun: { ...run } };
+        },
+        // The verdict function, invoked as lambda:invoke would.
+        TakeVerdict: async (task) => {
+          calls.verdict.push(task);
+          const fault = faults.verdict?.[calls.verdict.length - 1];
+          if (fault) raise(fault);
+          return { ExecutedVersion: '$LATEST', Payload: await takeVerdict(task.Payload), StatusCode: 200 };
+        },
+        PublishVerdict: async (task) => {
+          calls.publish.push(task);
+          if (faults.publish) raise(faults.publish);
+          return { Entries: task.Entries.map((_, i) => ({ EventId: `event-${i}` })), FailedEntryCount: 0 };
+        },
+        NotifyVerdict: async (task) => {
+          calls.notify.push(task);
+          if (faults.notify) raise(faults.notify);
+          return { MessageId: 'message-1' };
+        },
+        DescribeTask: async (task) => {
+          calls.describeTask.push(task);
+          const status = taskStatuses[Math.min(calls.describeTask.length - 1, taskStatuses.length - 1)];
+          const [filter] = task.Filters;
+          assert.equal(filter.Name, 'replication-task-arn');
+          assert.equal(task.WithoutSettings, true);
+          if (status === null) return { ReplicationTasks: [] };
+          return { ReplicationTasks: [{ ReplicationTaskArn: filter.Values[0], Status: status }] };
+        },
+        StartTask: async (task) => {
+          calls.startTask.push(task);
+          if (faults.startTask) raise(faults.startTask);
+          return { ReplicationTask: { ReplicationTaskArn: task.ReplicationTaskArn, Status: 'starting' } };
         },
       },
-      waitTimeOverrides: { WaitForRun: 0 },
-      retryIntervalOverrides: { StartAssessmentRun: 0, DescribeRun: 0 },
+      waitTimeOverrides: { WaitForRun: 0, WaitForTask: 0 },
+      retryIntervalOverrides: Object.fromEntries(
+        ['StartAssessmentRun', 'DescribeRun', 'CancelRun', 'TakeVerdict', 'PublishVerdict', 'NotifyVerdict', 'DescribeTask'].map((s) => [s, 0]),
+      ),
     },
   });
   try {
     return { output: await execution.result, calls };
   } catch (error) {
-    return { error: error.cause ?? error, calls };
+    const cause = error.cause ?? error;
+    let verdict;
+    try {
+      verdict = JSON.parse(cause.message);
+    } catch {
+      // not a verdict
+    }
+    return { error: cause, verdict, calls };
   }
 }
 
+/** What EventBridge sends the state machine for `event`, by the rule's input transformer in template.yaml. */
+function transformed(event) {
+  const template = YAML.parse(readFileSync(path.join(ROOT, 'template.yaml'), 'utf8'), { logLevel: 'silent' });
+  const { InputPathsMap, InputTemplate } =
+    template.Resources.AssessmentStateMachine.Properties.Events.DmsTaskEvent.Properties.InputTransformer;
+  const at = (jsonPath) =>
+    jsonPath
+      .replace(/^\$\./, '')
+      .split(/\.|\[(\d+)\]/)
+      .filter((step) => step !== undefined && step !== '')
+      .reduce((value, step) => value?.[step], event);
+  // Outside quotes a placeholder becomes the value as JSON (EventBridge API reference, InputTransformer).
+  const text = InputTemplate.replace(/<([A-Za-z0-9]+)>/g, (_, variable) => JSON.stringify(at(InputPathsMap[variable])));
+  return JSON.parse(text);
+}
+
 describe('state machine', () => {
-  for (const status of ['passed', 'warning']) {
-    test(`a run that ends ${status} succeeds with its result statistics`, async () => {
+  // Every verdict the interface names, from what DMS reports at the end of the run.
+  const verdicts = [
+    ['passed', undefined, 'Passed'],
+    ['warning', undefined, 'PassedWithWarnings'],
+    ['failed', undefined, 'Failed'],
+    ['error-executing', undefined, 'Errored'],
+    ['error-provisioning', { assessments: [] }, 'Errored'],
+    ['invalid state', { assessments: [] }, 'Errored'],
+    ['paused', { assessments: [] }, 'Errored'],
+    ['cancelling', { assessments: [] }, 'Cancelled'],
+    ['deleting', { assessments: [] }, 'Cancelled'],
+    ['warning', RESULTS.nothing, 'NothingAssessed'],
+  ];
+  for (const [status, results, verdict] of verdicts) {
+    const passes = verdict === 'Passed' || verdict === 'PassedWithWarnings';
+    test(`a run that ends "${status}"${results === RESULTS.nothing ? ' with everything skipped' : ''} is ${verdict}: the execution ${passes ? 'succeeds with the verdict' : `fails as Assessment${verdict}`}`, async () => {
+      const { output, error, verdict: cause, calls } = await execute({
+        input: { ReplicationTaskArn: TASK('ENDS') },
+        statuses: ['starting', 'running', status],
+        results,
+      });
+      assert.equal(calls.describe.length, 3, 'it stops at the first status that is not in progress');
+      assert.equal(calls.verdict.length, 1);
+      assert.deepEqual(calls.verdict[0].Payload, { ReplicationTaskAssessmentRunArn: calls.start[0] && dms.runs.at(-1).ReplicationTaskAssessmentRunArn, TimedOut: false });
+      assert.equal(calls.publish.length, 1);
+      assert.equal(calls.notify.length, 0, 'no topic, no message');
+      assert.equal(calls.describeTask.length + calls.startTask.length, 0, 'the gate is off by default');
+      const taken = passes ? output : cause;
+      if (passes) assert.equal(error, undefined, String(error));
+      else assert.equal(error.name, `Assessment${verdict}`);
+      assert.equal(taken.Verdict, verdict);
+      assert.equal(taken.Status, status);
+      assert.equal(taken.ReplicationTaskArn, TASK('ENDS'));
+      assert.match(taken.ReplicationTaskAssessmentRunArn, /:assessment-run:/);
+      assert.deepEqual(calls.publish[0].Entries[0].Detail, taken, 'the event carries the same verdict');
+    });
+  }
+
+  test('the verdict names the individual assessments that failed, warned and were skipped', async () => {
+    const { verdict } = await execute({ input: { ReplicationTaskArn: TASK('NAMES') }, statuses: ['failed'] });
+    assert.deepEqual(verdict.Assessments, {
+      Failed: ['mysql-check-binlog-format'],
+      Error: [],
+      Warning: ['mysql-check-target-privileges'],
+      Skipped: [],
+    });
+    assert.deepEqual(verdict.ResultStatistic, RESULTS.failed.ResultStatistic);
+    assert.equal(verdict.ResultLocation, 's3://dms-assessment-results-123456789012/');
+  });
+
+  test('a run that never ends is cancelled once the maximum wait is spent, and fails as AssessmentTimedOut', async () => {
+    const { error, verdict, calls } = await execute({ input: { ReplicationTaskArn: TASK('NEVERENDS') }, statuses: ['running'] });
+    const run = dms.runs.at(-1);
+    assert.equal(calls.describe.length, MAX_WAIT_SECONDS / POLL_INTERVAL_SECONDS);
+    assert.deepEqual(calls.cancel, [{ ReplicationTaskAssessmentRunArn: run.ReplicationTaskAssessmentRunArn }]);
+    assert.deepEqual(calls.verdict[0].Payload, { ReplicationTaskAssessmentRunArn: run.ReplicationTaskAssessmentRunArn, TimedOut: true });
+    assert.equal(calls.publish[0].Entries[0].Detail.Verdict, 'TimedOut');
+    assert.equal(error.name, 'AssessmentTimedOut');
+    assert.equal(verdict.Verdict, 'TimedOut');
+    assert.equal(verdict.Status, 'cancelling');
+    assert.equal(verdict.CancelError, undefined);
+  });
+
+  test('a cancel that fails still gives the TimedOut verdict, with the cancel error in it', async () => {
+    const refused = { name: 'DatabaseMigration.InvalidResourceStateException', message: 'The run is not in progress' };
+    const { error, verdict, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('NOCANCEL') },
+      statuses: ['running'],
+      faults: { cancel: refused },
+    });
+    assert.equal(calls.cancel.length, 1, 'a refusal is not retried');
+    assert.equal(error.name, 'AssessmentTimedOut');
+    assert.equal(verdict.Verdict, 'TimedOut');
+    assert.equal(verdict.CancelError.Error, refused.name);
+    assert.equal(verdict.CancelError.Cause, refused.message);
+  });
+
+  test('the verdict event: one entry on the default bus, with the verdict as detail and the task and run as resources', async () => {
+    const { output, calls } = await execute({ input: { ReplicationTaskArn: TASK('EVENT') } });
+    assert.equal(calls.publish.length, 1);
+    const { Entries } = calls.publish[0];
+    assert.equal(Entries.length, 1);
+    const [entry] = Entries;
+    assert.deepEqual(Object.keys(entry).sort(), ['Detail', 'DetailType', 'Resources', 'Source'], 'no EventBusName: the default bus');
+    assert.equal(entry.Source, 'dms-assessment-run');
+    assert.equal(entry.DetailType, 'DMS Premigration Assessment Verdict');
+    assert.deepEqual(entry.Detail, output);
+    assert.deepEqual(entry.Resources, [TASK('EVENT'), output.ReplicationTaskAssessmentRunArn]);
+  });
+
+  test('the event source is the template parameter VerdictEventSource', async () => {
+    const { calls } = await execute({ input: { ReplicationTaskArn: TASK('SOURCE') }, values: { VerdictEventSource: 'com.example.migrations' } });
+    assert.equal(calls.publish[0].Entries[0].Source, 'com.example.migrations');
+  });
+
+  test('with NotificationTopicArn, a short message goes to the topic', async () => {
+    const { error, verdict, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('NOTIFY') },
+      statuses: ['failed'],
+      values: { NotificationTopicArn: TOPIC },
+    });
+    assert.equal(error.name, 'AssessmentFailed');
+    assert.equal(calls.notify.length, 1);
+    const [message] = calls.notify;
+    assert.equal(message.TopicArn, TOPIC);
+    assert.equal(message.Subject, 'DMS premigration assessment: Failed');
+    assert.ok(message.Subject.length <= 100, 'SNS subjects are at most 100 characters');
+    const run = dms.runs.at(-1);
+    assert.match(message.Message, new RegExp(`run ${run.AssessmentRunName} of the DMS task ${TASK('NOTIFY')} ended with the verdict Failed\\.`));
+    assert.ok(message.Message.includes(run.ReplicationTaskAssessmentRunArn));
+    assert.deepEqual(JSON.parse(message.Message.split('The verdict in full:\n')[1]), { ...verdict });
+  });
+
+  test('a publish that fails after its retries does not lose the verdict: it is the output, with PublishError', async () => {
+    const refused = { name: 'EventBridge.FailedEntry', message: 'InternalFailure' };
+    const { output, error, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('NOPUBLISH') },
+      values: { NotificationTopicArn: TOPIC },
+      faults: { publish: refused },
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(calls.publish.length, 4, 'the first try and three retries');
+    assert.equal(output.Verdict, 'Passed');
+    assert.deepEqual(output.PublishError, { Error: refused.name, Cause: refused.message });
+    assert.equal(calls.notify.length, 1, 'the message still goes out');
+  });
+
+  test('a publish that fails with a failing verdict keeps both in the failure', async () => {
+    const { error, verdict } = await execute({
+      input: { ReplicationTaskArn: TASK('NOPUBLISHFAIL') },
+      statuses: ['failed'],
+      faults: { publish: { name: 'States.Permissions', message: 'not allowed' } },
+    });
+    assert.equal(error.name, 'AssessmentFailed');
+    assert.equal(verdict.Verdict, 'Failed');
+    assert.equal(verdict.PublishError.Error, 'States.Permissions');
+  });
+
+  test('a message that cannot be sent is recorded as NotifyError', async () => {
+    const { output } = await execute({
+      input: { ReplicationTaskArn: TASK('NONOTIFY') },
+      values: { NotificationTopicArn: TOPIC },
+      faults: { notify: { name: 'SNS.AuthorizationErrorException', message: 'not authorized' } },
+    });
+    assert.equal(output.Verdict, 'Passed');
+    assert.equal(output.NotifyError.Error, 'SNS.AuthorizationErrorException');
+  });
+
+  test('the verdict function is retried on DmsUnavailable, ThrottlingException and Lambda service errors', async () => {
+    const { output, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('VERDICTRETRY') },
+      faults: {
+        verdict: [
+          { name: 'DmsUnavailable', message: 'DMS answered 503' },
+          { name: 'ThrottlingException', message: 'Rate exceeded' },
+          { name: 'Lambda.TooManyRequestsException', message: 'Rate exceeded' },
+        ],
+      },
+    });
+    assert.equal(output.Verdict, 'Passed');
+    assert.equal(calls.verdict.length, 4);
+  });
+
+  test('a verdict function error that retrying cannot fix fails the execution with its name, and nothing is published', async () => {
+    const { error, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('VERDICTFAILS') },
+      faults: { verdict: [{ name: 'ResourceNotFoundFault', message: 'DMS knows no assessment run' }] },
+    });
+    assert.equal(error.name, 'ResourceNotFoundFault');
+    assert.match(error.message, /knows no assessment run/);
+    assert.equal(calls.verdict.length, 1);
+    assert.equal(calls.publish.length, 0);
+  });
+
+  describe('warnings', () => {
+    test('WarningsBlock in the input makes PassedWithWarnings fail, and is not passed to the start function', async () => {
+      const { error, verdict, calls } = await execute({
+        input: { ReplicationTaskArn: TASK('WARNS'), WarningsBlock: true },
+        statuses: ['warning'],
+      });
+      assert.equal(error.name, 'AssessmentPassedWithWarnings');
+      assert.equal(verdict.Verdict, 'PassedWithWarnings');
+      assert.equal('WarningsBlock' in calls.start[0].Payload, false);
+      assert.equal(calls.publish.length, 1, 'the verdict is published all the same');
+    });
+
+    test('the template parameter WarningsBlock is the default; the input overrides it', async () => {
+      const blocked = await execute({ input: { ReplicationTaskArn: TASK('WARNS') }, statuses: ['warning'], values: { WarningsBlock: 'true' } });
+      assert.equal(blocked.error.name, 'AssessmentPassedWithWarnings');
+      const allowed = await execute({
+        input: { ReplicationTaskArn: TASK('WARNS'), WarningsBlock: false },
+        statuses: ['warning'],
+        values: { WarningsBlock: 'true' },
+      });
+      assert.equal(allowed.error, undefined, String(allowed.error));
+      assert.equal(allowed.output.Verdict, 'PassedWithWarnings');
+    });
+
+    test('a Passed verdict passes though warnings block', async () => {
+      const { output } = await execute({ input: { ReplicationTaskArn: TASK('CLEAN'), WarningsBlock: true } });
+      assert.equal(output.Verdict, 'Passed');
+    });
+
+    test('a WarningsBlock that is not a boolean fails as InvalidInput before any run starts', async () => {
+      const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('WARNS'), WarningsBlock: 'yes' } });
+      assert.equal(error.name, 'InvalidInput');
+      assert.match(error.message, /WarningsBlock/);
+      assert.equal(calls.start.length, 0);
+    });
+  });
+
+  describe('the gate', () => {
+    const on = { StartTaskWhenAllowed: 'true' };
+
+    test('on: waits until the task has left testing, then starts it', async () => {
       const { output, error, calls } = await execute({
-        input: { ReplicationTaskArn: TASK('SUCCEEDS') },
-        statuses: ['starting', 'provisioning', 'running', status],
+        input: { ReplicationTaskArn: TASK('GATE') },
+        values: on,
+        taskStatuses: ['testing', 'testing', 'stopped'],
       });
       assert.equal(error, undefined, String(error));
-      assert.equal(output.Status, status);
-      assert.match(output.ReplicationTaskAssessmentRunArn, /:assessment-run:/);
-      assert.equal(output.ReplicationTaskArn, TASK('SUCCEEDS'));
-      assert.equal(output.ResultStatistic.Passed, 10);
-      assert.equal(output.ResultStatistic.Warning, status === 'warning' ? 2 : 0);
-      assert.equal(calls.start.length, 1);
-      assert.equal(calls.describe.length, 4);
+      assert.equal(calls.describeTask.length, 3);
+      assert.deepEqual(calls.describeTask[0].Filters, [{ Name: 'replication-task-arn', Values: [TASK('GATE')] }]);
+      assert.deepEqual(calls.startTask, [{ ReplicationTaskArn: TASK('GATE'), StartReplicationTaskType: 'start-replication' }]);
+      assert.equal(output.Verdict, 'Passed');
+      assert.deepEqual(output.TaskStarted, { StartReplicationTaskType: 'start-replication', Status: 'starting' });
     });
-  }
 
-  const failures = {
-    failed: 'AssessmentFailed',
-    'error-provisioning': 'AssessmentErrorProvisioning',
-    'error-executing': 'AssessmentErrorExecuting',
-    cancelling: 'AssessmentCancelled',
-    deleting: 'AssessmentDeleted',
-    'invalid state': 'AssessmentInvalidState',
-    paused: 'AssessmentStatusUnknown',
-  };
-  for (const [status, errorName] of Object.entries(failures)) {
-    test(`a run in status "${status}" fails as ${errorName}`, async () => {
-      const { output, error, calls } = await execute({
-        input: { ReplicationTaskArn: TASK('ENDS') },
-        statuses: ['running', status],
+    test('on: starts the task as StartReplicationTaskType says', async () => {
+      const { calls } = await execute({
+        input: { ReplicationTaskArn: TASK('GATE') },
+        values: { ...on, StartReplicationTaskType: 'resume-processing' },
       });
-      assert.equal(output, undefined);
-      assert.equal(error.name, errorName);
-      assert.equal(calls.describe.length, 2, 'it stops at the first terminal status');
+      assert.equal(calls.startTask[0].StartReplicationTaskType, 'resume-processing');
     });
-  }
 
-  test('a run that never ends fails once the maximum wait is spent', async () => {
-    const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('NEVERENDS') }, statuses: ['running'] });
-    assert.equal(error.name, 'AssessmentTimedOut');
-    assert.equal(calls.describe.length, MAX_WAIT_SECONDS / POLL_INTERVAL_SECONDS);
+    test('on: PassedWithWarnings starts the task unless warnings block', async () => {
+      const open = await execute({ input: { ReplicationTaskArn: TASK('GATE') }, statuses: ['warning'], values: on });
+      assert.equal(open.calls.startTask.length, 1);
+      const shut = await execute({ input: { ReplicationTaskArn: TASK('GATE'), WarningsBlock: true }, statuses: ['warning'], values: on });
+      assert.equal(shut.error.name, 'AssessmentPassedWithWarnings');
+      assert.equal(shut.calls.describeTask.length + shut.calls.startTask.length, 0);
+    });
+
+    for (const status of ['failed', 'error-executing']) {
+      test(`on: a run that ends ${status} never starts the task`, async () => {
+        const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('GATE') }, statuses: [status], values: on });
+        assert.match(error.name, /^Assessment/);
+        assert.equal(calls.describeTask.length + calls.startTask.length, 0);
+      });
+    }
+
+    test('on: a run that times out never starts the task', async () => {
+      const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('GATE') }, statuses: ['running'], values: on });
+      assert.equal(error.name, 'AssessmentTimedOut');
+      assert.equal(calls.startTask.length, 0);
+    });
+
+    test(`on: a task still testing after ${GATE_CHECKS} checks is not started (TaskNotStarted, TaskStillTesting)`, async () => {
+      const { error, verdict, calls } = await execute({ input: { ReplicationTaskArn: TASK('GATE') }, values: on, taskStatuses: ['testing'] });
+      assert.equal(error.name, 'TaskNotStarted');
+      assert.equal(verdict.Verdict, 'Passed');
+      assert.equal(verdict.StartTaskError.Error, 'TaskStillTesting');
+      assert.equal(calls.describeTask.length, GATE_CHECKS);
+      assert.equal(calls.startTask.length, 0);
+    });
+
+    test('on: a start DMS refuses is not retried, and fails as TaskNotStarted with the refusal', async () => {
+      const refused = { name: 'DatabaseMigration.InvalidResourceStateException', message: 'The task is running' };
+      const { error, verdict, calls } = await execute({ input: { ReplicationTaskArn: TASK('GATE') }, values: on, faults: { startTask: refused } });
+      assert.equal(error.name, 'TaskNotStarted');
+      assert.deepEqual(verdict.StartTaskError, { Error: refused.name, Cause: refused.message });
+      assert.equal(calls.startTask.length, 1);
+    });
+
+    test('on: a task DMS does not return is not started (TaskNotFound)', async () => {
+      const { error, verdict, calls } = await execute({ input: { ReplicationTaskArn: TASK('GATE') }, values: on, taskStatuses: [null] });
+      assert.equal(error.name, 'TaskNotStarted');
+      assert.equal(verdict.StartTaskError.Error, 'TaskNotFound');
+      assert.equal(calls.startTask.length, 0);
+    });
+  });
+
+  describe('idempotency', () => {
+    test('IdempotencyKey in the input wins over the execution name', async () => {
+      const { calls } = await execute({ input: { ReplicationTaskArn: TASK('KEYED'), IdempotencyKey: 'change-4711' }, name: 'exec-other' });
+      assert.equal(calls.start[0].Payload.IdempotencyKey, 'change-4711');
+    });
+
+    test('a camelCase idempotencyKey wins too, and is not given twice', async () => {
+      const { error, calls } = await execute({ input: { replicationTaskArn: TASK('CAMEL'), idempotencyKey: 'change-4712' } });
+      assert.equal(error, undefined, String(error));
+      assert.deepEqual(calls.start[0].Payload, { replicationTaskArn: TASK('CAMEL'), idempotencyKey: 'change-4712' });
+    });
+
+    test('the execution name is the idempotency key: a second execution of the same name starts no second run', async () => {
+      const input = { ReplicationTaskArn: TASK('ONCE') };
+      const first = await execute({ input, name: 'nightly-2026-11-26' });
+      const second = await execute({ input, name: 'nightly-2026-11-26' });
+      assert.equal(first.error, undefined, String(first.error));
+      assert.equal(second.error, undefined, String(second.error));
+      assert.equal(first.calls.start[0].Payload.IdempotencyKey, 'nightly-2026-11-26');
+      assert.equal(second.output.ReplicationTaskAssessmentRunArn, first.output.ReplicationTaskAssessmentRunArn);
+      assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === TASK('ONCE')).length, 1);
+    });
+  });
+
+  test('an EventBridge-started run: the rule\'s input carries the task and the event id, followed to its verdict', async () => {
+    const event = JSON.parse(readFileSync(path.join(ROOT, 'events/eventbridge-dms-task-state-change.json'), 'utf8'));
+    const input = transformed(event);
+    assert.deepEqual(input, { ReplicationTaskArn: event.resources[0], IdempotencyKey: event.id });
+    // EventBridge names the execution itself; the event id must be what names the run.
+    const first = await execute({ input, name: '4d1c6a0e-0b2f-4f71-9d3e-5a1b2c3d4e5f' });
+    assert.equal(first.error, undefined, String(first.error));
+    assert.deepEqual(first.calls.start[0].Payload, { ReplicationTaskArn: event.resources[0], IdempotencyKey: event.id });
+    assert.equal(first.output.Verdict, 'Passed');
+    assert.equal(first.output.ReplicationTaskArn, event.resources[0]);
+    // The same event delivered again starts a second execution, which finds the first run.
+    const again = await execute({ input: transformed(event), name: 'a7e0f3c2-19d4-4b6a-8f0e-2c3b4a5d6e7f' });
+    assert.equal(again.output.ReplicationTaskAssessmentRunArn, first.output.ReplicationTaskAssessmentRunArn);
+    assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === event.resources[0]).length, 1);
   });
 
   // How Step Functions names SDK-integration errors: DatabaseMigration.<AWS SDK for Java v2 class>. Codes
@@ -148,7 +542,7 @@ describe('state machine', () => {
       describe: [throttled, { name: 'DatabaseMigration.SdkClientException', message: 'Unable to execute HTTP request' }],
     });
     assert.equal(error, undefined, String(error));
-    assert.equal(output.Status, 'passed');
+    assert.equal(output.Verdict, 'Passed');
     assert.equal(calls.describe.length, 4);
   });
 
@@ -170,7 +564,7 @@ describe('state machine', () => {
       describe: [{ name: 'States.TaskFailed', message: 'something transient' }],
     });
     assert.equal(error, undefined, String(error));
-    assert.equal(output.Status, 'passed');
+    assert.equal(output.Verdict, 'Passed');
     assert.equal(calls.describe.length, 2);
   });
 
@@ -200,27 +594,23 @@ describe('state machine', () => {
     });
   }
 
-  test('a passed run described without result statistics still succeeds', async () => {
-    const { output, error } = await execute({
-      input: { ReplicationTaskArn: TASK('NOSTATS') },
-      describe: [{ ReplicationTaskAssessmentRuns: [{ Status: 'passed', ReplicationTaskAssessmentRunArn: 'x' }] }],
-    });
-    assert.equal(error, undefined, String(error));
-    assert.equal(output.Status, 'passed');
-    assert.equal(output.ResultStatistic, undefined);
+  test('a run that ends passed without statistics or individual results is NothingAssessed', async () => {
+    const { error, verdict } = await execute({ input: { ReplicationTaskArn: TASK('NOSTATS') }, results: { assessments: [] } });
+    assert.equal(error.name, 'AssessmentNothingAssessed');
+    assert.equal(verdict.ResultStatistic, undefined);
   });
 
   test('a retryable function error (InvalidResourceStateFault) succeeds on retry', async () => {
     const { output, error, calls } = await execute({ input: { ReplicationTaskArn: TASK('FLAKY') } });
     assert.equal(error, undefined, String(error));
-    assert.equal(output.Status, 'passed');
+    assert.equal(output.Verdict, 'Passed');
     assert.equal(calls.start.length, 2);
   });
 
   test('DmsUnavailable (DMS answering 503 past the SDK retries) succeeds on retry', async () => {
     const { output, error, calls } = await execute({ input: { ReplicationTaskArn: TASK('DOWN') } });
     assert.equal(error, undefined, String(error));
-    assert.equal(output.Status, 'passed');
+    assert.equal(output.Verdict, 'Passed');
     assert.equal(calls.start.length, 2);
   });
 
@@ -237,18 +627,5 @@ describe('state machine', () => {
     assert.equal(error.name, 'InvalidInput');
     assert.match(error.message, /IncludeOnlly/);
     assert.equal(calls.start.length, 1);
-  });
-
-  test('the execution name is the idempotency key: a second execution of the same name starts no second run', async () => {
-    const input = { ReplicationTaskArn: TASK('ONCE') };
-    const first = await execute({ input, name: 'nightly-2026-11-26' });
-    const second = await execute({ input, name: 'nightly-2026-11-26' });
-    assert.equal(first.error, undefined, String(first.error));
-    assert.equal(second.error, undefined, String(second.error));
-    assert.equal(first.calls.start[0].Payload.IdempotencyKey, 'nightly-2026-11-26');
-    assert.equal(first.output.AlreadyExisted, false);
-    assert.equal(second.output.AlreadyExisted, true);
-    assert.equal(second.output.ReplicationTaskAssessmentRunArn, first.output.ReplicationTaskAssessmentRunArn);
-    assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === TASK('ONCE')).length, 1);
   });
 });

@@ -1,0 +1,73 @@
+// statemachine/assessment.asl.json as SAM deploys it (DefinitionSubstitutions applied), made runnable by
+// aws-local-stepfunctions, which has no JSONata: each JSONata Pass state becomes a Task whose local handler
+// evaluates the state's own `Output` expressions with the jsonata library, binding `$states.input` and
+// `$states.context` as Step Functions does. The expressions under test are the definition's own.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsonata from 'jsonata';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFINITION_FILE = path.join(ROOT, 'statemachine/assessment.asl.json');
+
+/** What template.yaml substitutes, with the template's defaults. */
+export const DEFAULTS = {
+  AssessmentRunFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run',
+  VerdictFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-verdict',
+  MaxWaitSeconds: '7200',
+  PollIntervalSeconds: '60',
+  VerdictEventSource: 'dms-assessment-run',
+  NotificationTopicArn: '',
+  WarningsBlock: 'false',
+  StartTaskWhenAllowed: 'false',
+  StartReplicationTaskType: 'start-replication',
+};
+
+/** The definition text with `${Name}` replaced, as SAM's DefinitionSubstitutions do. */
+export function substituted(values = {}) {
+  let text = readFileSync(DEFINITION_FILE, 'utf8');
+  for (const [name, value] of Object.entries({ ...DEFAULTS, ...values })) text = text.replaceAll(`\${${name}}`, value);
+  const left = text.match(/\$\{[A-Za-z]+\}/);
+  if (left) throw new Error(`no substitution for ${left[0]}`);
+  return text;
+}
+
+async function evaluate(template, bindings) {
+  if (typeof template === 'string') {
+    const expression = template.match(/^\{%(.*)%\}$/s);
+    return expression ? jsonata(expression[1]).evaluate(null, bindings) : template;
+  }
+  if (Array.isArray(template)) return Promise.all(template.map((t) => evaluate(t, bindings)));
+  if (template && typeof template === 'object') {
+    const entries = await Promise.all(Object.entries(template).map(async ([k, v]) => [k, await evaluate(v, bindings)]));
+    // JSONata leaves out a member whose expression yields nothing.
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  }
+  return template;
+}
+
+/**
+ * `{ definition, jsonataHandlers(context) }`: the runnable definition, and for a given context object the
+ * local handlers of its JSONata Pass states.
+ */
+export function runnable(values = {}) {
+  const definition = JSON.parse(substituted(values));
+  const outputs = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.QueryLanguage !== 'JSONata') continue;
+    if (state.Type !== 'Pass') throw new Error(`${name}: only JSONata Pass states are emulated`);
+    outputs[name] = state.Output;
+    const task = { Type: 'Task', Resource: 'arn:aws:states:::jsonata:pass' };
+    for (const key of ['Comment', 'Next', 'End']) if (key in state) task[key] = state[key];
+    definition.States[name] = task;
+  }
+  const jsonataHandlers = (context) =>
+    Object.fromEntries(
+      Object.entries(outputs).map(([name, output]) => [
+        name,
+        // Plain JSON, as Step Functions passes it on.
+        async (input) => JSON.parse(JSON.stringify(await evaluate(output, { states: { input, context } }))),
+      ]),
+    );
+  return { definition, jsonataHandlers };
+}

@@ -1,5 +1,5 @@
-// Runs the real function under `cargo lambda watch`, which serves the Lambda Runtime API to the
-// function's binary and a Lambda Invoke endpoint to us.
+// Runs the real functions under `cargo lambda watch`, which serves the Lambda Runtime API to each of the
+// crate's binaries and a Lambda Invoke endpoint, by function name, to us.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FUNCTION = 'dms-assessment-run';
+export const VERDICT_FUNCTION = 'dms-assessment-verdict';
 
 async function freePort() {
   const server = net.createServer();
@@ -37,8 +38,8 @@ export async function startFunction({ dmsUrl, env = {} }) {
   child.stdout.on('data', (chunk) => (logs += chunk));
   child.stderr.on('data', (chunk) => (logs += chunk));
 
-  const url = `http://127.0.0.1:${port}/2015-03-31/functions/${FUNCTION}/invocations`;
-  const invoke = async (payload) => {
+  const invoke = async (payload, name = FUNCTION) => {
+    const url = `http://127.0.0.1:${port}/2015-03-31/functions/${name}/invocations`;
     const response = await fetch(url, { method: 'POST', body: JSON.stringify(payload) });
     return { status: response.status, body: await response.json() };
   };

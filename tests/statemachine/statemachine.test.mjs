@@ -1,6 +1,6 @@
 // Executes statemachine/assessment.asl.json with aws-local-stepfunctions: the StartAssessmentRun task
 // invokes the real assessment-run function (cargo lambda watch) against a loopback DMS; TakeVerdict is
-// answered by the verdict function's stand-in (verdict-standin.mjs) from that DMS; the SDK-integration
+// answered by the real verdict function (the crate's second binary) from that DMS; the SDK-integration
 // tasks (describe, cancel, putEvents, sns:publish, the gate's describe and start) are answered by each test.
 import './polyfill.mjs';
 import { after, before, describe, test } from 'node:test';
@@ -11,8 +11,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import YAML from 'yaml';
 import { runnable, ROOT } from './definition.mjs';
 import { startFakeDms } from './fake-dms.mjs';
-import { startFunction } from './function-host.mjs';
-import { verdictFunction } from './verdict-standin.mjs';
+import { startFunction, VERDICT_FUNCTION } from './function-host.mjs';
 
 const TASK = (id) => `arn:aws:dms:us-east-1:123456789012:task:${id}`;
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:dms-assessment-verdicts';
@@ -52,7 +51,12 @@ let takeVerdict;
 before(async () => {
   dms = await startFakeDms();
   fn = await startFunction({ dmsUrl: dms.url });
-  takeVerdict = verdictFunction(dms.url);
+  // The verdict function, invoked as lambda:invoke does: its errorType becomes the error's name.
+  takeVerdict = async (payload) => {
+    const { status, body } = await fn.invoke(payload, VERDICT_FUNCTION);
+    if (status !== 200) throw Object.assign(new Error(body.errorMessage), { name: body.errorType });
+    return body;
+  };
 });
 after(async () => {
   await fn?.stop();

@@ -13,7 +13,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::filter::{FilterFn, LevelFilter, Targets};
 use tracing_subscriber::fmt::format::Writer;
@@ -141,9 +141,9 @@ pub struct InvocationFields;
 
 impl<'w> FormatFields<'w> for InvocationFields {
     fn format_fields<R: RecordFields>(&self, mut writer: Writer<'w>, fields: R) -> fmt::Result {
-        let mut visitor = InvocationVisitor(Vec::new());
+        let mut visitor = InvocationVisitor(String::new());
         fields.record(&mut visitor);
-        writer.write_str(utf8(&visitor.0)?)
+        writer.write_str(&visitor.0)
     }
 
     fn add_fields(
@@ -156,20 +156,17 @@ impl<'w> FormatFields<'w> for InvocationFields {
     }
 }
 
-struct InvocationVisitor(Vec<u8>);
+struct InvocationVisitor(String);
 
 impl Visit for InvocationVisitor {
     fn record_str(&mut self, field: &Field, value: &str) {
         if INVOCATION_FIELDS.contains(&field.name()) {
-            member(&mut self.0, field.name());
-            json_str(&mut self.0, value);
+            self.0 += &member(field.name(), value);
         }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if INVOCATION_FIELDS.contains(&field.name()) {
-            self.record_str(field, &format!("{value:?}"));
-        }
+        self.record_str(field, &format!("{value:?}"));
     }
 }
 
@@ -191,39 +188,22 @@ where
     ) -> fmt::Result {
         let mut fields = EventFields::default();
         event.record(&mut fields);
-
-        let mut line = Vec::with_capacity(192 + fields.rest.len());
-        line.extend_from_slice(b"{\"timestamp\":\"");
-        timestamp(&mut line, SystemTime::now());
-        line.extend_from_slice(b"\",\"level\":\"");
-        line.extend_from_slice(level_name(event.metadata().level()).as_bytes());
-        line.extend_from_slice(b"\",\"message\":");
-        json_str(&mut line, fields.message.as_deref().unwrap_or(""));
-        if let Some(invocation) = ctx
+        let span = ctx
             .event_scope()
-            .and_then(|mut scope| scope.find(|span| span.name() == INVOCATION_SPAN))
-        {
-            if let Some(members) = invocation
-                .extensions()
-                .get::<FormattedFields<InvocationFields>>()
-            {
-                line.extend_from_slice(members.fields.as_bytes());
-            }
-        }
-        line.extend_from_slice(&fields.rest);
-        line.extend_from_slice(b"}\n");
-        writer.write_str(utf8(&line)?)
-    }
-}
-
-/// Lambda's name of a level (tracing has no `FATAL`).
-fn level_name(level: &Level) -> &'static str {
-    match *level {
-        Level::TRACE => "TRACE",
-        Level::DEBUG => "DEBUG",
-        Level::INFO => "INFO",
-        Level::WARN => "WARN",
-        Level::ERROR => "ERROR",
+            .and_then(|mut scope| scope.find(|span| span.name() == INVOCATION_SPAN));
+        let extensions = span.as_ref().map(|span| span.extensions());
+        let invocation = extensions
+            .as_ref()
+            .and_then(|e| e.get::<FormattedFields<InvocationFields>>())
+            .map_or("", |members| &members.fields);
+        writeln!(
+            writer,
+            "{{\"timestamp\":\"{}\",\"level\":\"{}\",\"message\":{}{invocation}{}}}",
+            timestamp(SystemTime::now()),
+            event.metadata().level().as_str(),
+            json(fields.message.as_deref().unwrap_or("")),
+            fields.rest
+        )
     }
 }
 
@@ -231,30 +211,17 @@ fn level_name(level: &Level) -> &'static str {
 #[derive(Default)]
 struct EventFields {
     message: Option<String>,
-    rest: Vec<u8>,
+    rest: String,
 }
 
 impl EventFields {
-    /// Starts the member `name`, unless it is the message, which is kept apart: `false` then.
-    fn member(&mut self, field: &Field) -> bool {
-        let name = field.name();
-        if name == "message" {
-            return false;
-        }
-        if RESERVED_KEYS.contains(&name) {
-            member(&mut self.rest, &format!("field_{name}"));
-        } else {
-            member(&mut self.rest, name);
-        }
-        true
-    }
-
     fn value(&mut self, field: &Field, value: impl serde::Serialize + fmt::Display) {
-        if self.member(field) {
-            // Writing to a Vec cannot fail, nor can serialising these values.
-            let _ = serde_json::to_writer(&mut self.rest, &value);
-        } else {
-            self.message = Some(value.to_string());
+        match field.name() {
+            "message" => self.message = Some(value.to_string()),
+            name if RESERVED_KEYS.contains(&name) => {
+                self.rest += &member(&format!("field_{name}"), value);
+            }
+            name => self.rest += &member(name, value),
         }
     }
 }
@@ -290,29 +257,21 @@ impl Visit for EventFields {
     }
 }
 
-/// Appends `,"name":` to a JSON object's members.
-fn member(out: &mut Vec<u8>, name: &str) {
-    out.push(b',');
-    json_str(out, name);
-    out.push(b':');
+/// `,"name":value`, a member of a JSON object.
+fn member(name: &str, value: impl serde::Serialize) -> String {
+    format!(",{}:{}", json(name), json(value))
 }
 
-/// Appends `value` as a JSON string.
-fn json_str(out: &mut Vec<u8>, value: &str) {
-    // Writing to a Vec cannot fail, nor can serialising a str.
-    let _ = serde_json::to_writer(out, value);
+fn json(value: impl serde::Serialize) -> String {
+    // Serialising a string, a number or a boolean cannot fail.
+    serde_json::to_string(&value).unwrap_or_default()
 }
 
-/// What serde_json wrote is UTF-8; this only turns it back into a str.
-fn utf8(bytes: &[u8]) -> Result<&str, fmt::Error> {
-    std::str::from_utf8(bytes).map_err(|_| fmt::Error)
-}
-
-/// Appends `time` in RFC 3339, UTC, to the millisecond: `2026-11-27T04:08:34.123Z`.
-fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
+/// `time` in RFC 3339, UTC, to the millisecond: `2026-11-27T04:08:34.123Z`.
+fn timestamp(time: SystemTime) -> String {
     // The `time` crate is linked already (the SDK signs requests with it).
     let t = time::OffsetDateTime::from(time);
-    let text = format!(
+    format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         t.year(),
         u8::from(t.month()),
@@ -321,8 +280,7 @@ fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
         t.minute(),
         t.second(),
         t.millisecond()
-    );
-    out.extend_from_slice(text.as_bytes());
+    )
 }
 
 fn level(name: &str) -> Option<LevelFilter> {
@@ -498,9 +456,7 @@ mod tests {
     }
 
     fn stamp(time: SystemTime) -> String {
-        let mut out = Vec::new();
-        timestamp(&mut out, time);
-        String::from_utf8(out).unwrap()
+        timestamp(time)
     }
 
     #[test]

@@ -231,16 +231,20 @@ where
     }
 }
 
+/// `err` and each error that caused it.
+fn chain<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |e| e.source())
+}
+
 /// The `Display` of `err` and of each error that caused it, joined by ": ", repeats left out.
 fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(e) = next {
-        let part = e.to_string();
+    for part in chain(err).map(ToString::to_string) {
         if !part.is_empty() && !parts.iter().any(|p| p.contains(&part)) {
             parts.push(part);
         }
-        next = e.source();
     }
     parts.join(": ")
 }
@@ -248,18 +252,12 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
 /// What the credentials chain said, on one line, when loading credentials is what failed. The
 /// chain lists each provider it tried on a line of its own, each saying "not enabled".
 fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let mut next = Some(err);
-    while let Some(e) = next {
-        if e.downcast_ref::<CredentialsError>().is_some() {
-            let said = causes(e)
-                .replace("the credential provider was not enabled: ", "")
-                .replace("the credential provider was not enabled", "not configured");
-            let lines: Vec<&str> = said.lines().map(str::trim).collect();
-            return Some(lines.join("; ").replace(":;", ":"));
-        }
-        next = e.source();
-    }
-    None
+    let e = chain(err).find(|e| e.downcast_ref::<CredentialsError>().is_some())?;
+    let said = causes(e)
+        .replace("the credential provider was not enabled: ", "")
+        .replace("the credential provider was not enabled", "not configured");
+    let lines: Vec<&str> = said.lines().map(str::trim).collect();
+    Some(lines.join("; ").replace(":;", ":"))
 }
 
 fn in_lookup(lookup: Error, refused: &Error, name: &str) -> Error {

@@ -37,17 +37,9 @@ pub struct Defaults {
 }
 
 impl Default for Defaults {
+    /// The defaults of an empty environment.
     fn default() -> Self {
-        Defaults {
-            service_access_role_arn: None,
-            result_location_bucket: None,
-            result_location_folder: None,
-            result_encryption_mode: None,
-            result_kms_key_arn: None,
-            selection: Selection::default(),
-            run_name_prefix: DEFAULT_RUN_NAME_PREFIX.to_owned(),
-            dry_run: false,
-        }
+        Self::from_lookup(|_| None).expect("an empty environment is a valid one")
     }
 }
 

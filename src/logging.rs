@@ -100,16 +100,6 @@ const INVOCATION_SPAN: &str = "Lambda runtime invoke";
 /// The fields of that span that every line logged inside it carries.
 const INVOCATION_FIELDS: [&str; 3] = ["requestId", "xrayTraceId", "tenantId"];
 
-/// The keys a JSON line has of its own; an event field of one of these names is renamed.
-const RESERVED_KEYS: [&str; 6] = [
-    "timestamp",
-    "level",
-    "message",
-    "requestId",
-    "xrayTraceId",
-    "tenantId",
-];
-
 /// `filter`, except that the invocation span is always kept: lambda_runtime opens it at `INFO`, and
 /// the lines logged inside it at `WARN` or `ERROR` need its `requestId`. A span writes no line of
 /// its own.
@@ -120,7 +110,7 @@ fn keeping_invocation_spans(
         .unwrap_or(LevelFilter::TRACE);
     let keep_spans = max != LevelFilter::OFF;
     FilterFn::new(move |metadata: &Metadata<'_>| {
-        (keep_spans && is_invocation_span(metadata))
+        (keep_spans && metadata.is_span() && metadata.name() == INVOCATION_SPAN)
             || filter.would_enable(metadata.target(), metadata.level())
     })
     .with_max_level_hint(if keep_spans {
@@ -128,10 +118,6 @@ fn keeping_invocation_spans(
     } else {
         max
     })
-}
-
-fn is_invocation_span(metadata: &Metadata<'_>) -> bool {
-    metadata.is_span() && metadata.name() == INVOCATION_SPAN
 }
 
 /// Formats a span's fields for the JSON lines: only the invocation fields are kept, as members of
@@ -218,7 +204,8 @@ impl EventFields {
     fn value(&mut self, field: &Field, value: impl serde::Serialize + fmt::Display) {
         match field.name() {
             "message" => self.message = Some(value.to_string()),
-            name if RESERVED_KEYS.contains(&name) => {
+            // A field named like one of the line's own keys is renamed.
+            name if ["timestamp", "level"].contains(&name) || INVOCATION_FIELDS.contains(&name) => {
                 self.rest += &member(&format!("field_{name}"), value);
             }
             name => self.rest += &member(name, value),

@@ -115,15 +115,8 @@ fn invalid(variable: &str, why: &str) -> Error {
 
 /// Splits a comma-separated list, ignoring blanks around names and empty entries.
 fn list(value: Option<String>) -> Vec<String> {
-    value
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    let names = value.iter().flat_map(|v| v.split(',')).map(str::trim);
+    names.filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(test)]

@@ -1,9 +1,6 @@
 //! Checks on single values (ARNs, bucket names, run names, tags). Each returns the reason a value is
 //! wrong, so that the caller can name the member or variable it came from.
 
-/// Encryption modes DMS accepts for assessment results.
-pub const ENCRYPTION_MODES: [&str; 2] = ["SSE_S3", "SSE_KMS"];
-
 /// The encryption mode that allows a KMS key.
 pub const SSE_KMS: &str = "SSE_KMS";
 
@@ -194,7 +191,7 @@ pub fn bucket_name(value: &str) -> Result<(), String> {
 
 /// Checks `ResultEncryptionMode`.
 pub fn encryption_mode(value: &str) -> Result<(), String> {
-    if ENCRYPTION_MODES.contains(&value) {
+    if ["SSE_S3", SSE_KMS].contains(&value) {
         Ok(())
     } else {
         Err(format!(

@@ -127,9 +127,9 @@ pub struct InvocationFields;
 
 impl<'w> FormatFields<'w> for InvocationFields {
     fn format_fields<R: RecordFields>(&self, mut writer: Writer<'w>, fields: R) -> fmt::Result {
-        let mut visitor = InvocationVisitor(String::new());
+        let mut visitor = Fields::default();
         fields.record(&mut visitor);
-        writer.write_str(&visitor.0)
+        writer.write_str(&visitor.invocation)
     }
 
     fn add_fields(
@@ -139,20 +139,6 @@ impl<'w> FormatFields<'w> for InvocationFields {
     ) -> fmt::Result {
         // Members are appended as they are, without the default's separating space.
         self.format_fields(current.as_writer(), fields)
-    }
-}
-
-struct InvocationVisitor(String);
-
-impl Visit for InvocationVisitor {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if INVOCATION_FIELDS.contains(&field.name()) {
-            self.0 += &member(field.name(), value);
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.record_str(field, &format!("{value:?}"));
     }
 }
 
@@ -172,7 +158,7 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        let mut fields = EventFields::default();
+        let mut fields = Fields::default();
         event.record(&mut fields);
         let span = ctx
             .event_scope()
@@ -193,27 +179,33 @@ where
     }
 }
 
-/// An event's message, and its other fields as JSON object members.
+/// An event's or a span's fields: the message, the other fields as JSON object members (`rest`),
+/// and the invocation fields as members again, unrenamed, for a span (`invocation`).
 #[derive(Default)]
-struct EventFields {
+struct Fields {
     message: Option<String>,
     rest: String,
+    invocation: String,
 }
 
-impl EventFields {
+impl Fields {
     fn value(&mut self, field: &Field, value: impl serde::Serialize + fmt::Display) {
-        match field.name() {
-            "message" => self.message = Some(value.to_string()),
+        let name = field.name();
+        if name == "message" {
+            self.message = Some(value.to_string());
+        } else if INVOCATION_FIELDS.contains(&name) {
+            self.invocation += &member(name, &value);
             // A field named like one of the line's own keys is renamed.
-            name if ["timestamp", "level"].contains(&name) || INVOCATION_FIELDS.contains(&name) => {
-                self.rest += &member(&format!("field_{name}"), value);
-            }
-            name => self.rest += &member(name, value),
+            self.rest += &member(&format!("field_{name}"), value);
+        } else if ["timestamp", "level"].contains(&name) {
+            self.rest += &member(&format!("field_{name}"), value);
+        } else {
+            self.rest += &member(name, value);
         }
     }
 }
 
-impl Visit for EventFields {
+impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.value(field, value);
     }

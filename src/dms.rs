@@ -116,16 +116,11 @@ pub async fn start_assessment_run(
     if !repeat {
         return Err(error);
     }
-    match find_run(
-        client,
-        &request.replication_task_arn,
-        &request.assessment_run_name,
-    )
-    .await
-    {
+    let name = &request.assessment_run_name;
+    match find_run(client, &request.replication_task_arn, name).await {
         Ok(Some(run)) => checked(Some(run), true),
         Ok(None) => Err(error),
-        Err(lookup) => Err(in_lookup(lookup, &error, &request.assessment_run_name)),
+        Err(lookup) => Err(in_lookup(lookup, &error, name)),
     }
 }
 
@@ -204,20 +199,15 @@ where
     let status = service.raw().status().as_u16();
     let code = service.err().code();
     let message = service.err().message().filter(|m| !m.is_empty());
-    let said = || {
-        format!(
-            "{}{}",
-            code.map(|c| format!(" {c}")).unwrap_or_default(),
-            message.map(|m| format!(": {m}")).unwrap_or_default()
-        )
-    };
+    let said = code.map_or(String::new(), |c| format!(" {c}"))
+        + &message.map_or(String::new(), |m| format!(": {m}"));
     match (status, code) {
-        (500.., _) => Error::DmsUnavailable(format!("DMS answered HTTP {status}{}", said())),
+        (500.., _) => Error::DmsUnavailable(format!("DMS answered HTTP {status}{said}")),
         (400..=499, Some(code)) if CREDENTIALS_REJECTED.contains(&code) => {
             Error::NoUsableCredentials(format!(
                 "DMS rejected the function's credentials ({}): check that they are current \
                  and belong to this account and partition",
-                said().trim_start()
+                said.trim_start()
             ))
         }
         (400..=499, Some(code)) => Error::Dms {

@@ -56,15 +56,10 @@ impl Defaults {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let checked =
-            |name: &str, check: fn(&str) -> Result<(), String>| -> Result<Option<String>, Error> {
-                match get(name) {
-                    Some(value) => check(&value)
-                        .map(|_| Some(value))
-                        .map_err(|why| invalid(name, &why)),
-                    None => Ok(None),
-                }
-            };
+        let checked = |name: &str, check: fn(&str) -> Result<(), String>| {
+            let value = get(name).map(|v| check(&v).map(|()| v).map_err(|why| invalid(name, &why)));
+            value.transpose()
+        };
 
         let defaults = Defaults {
             service_access_role_arn: checked("SERVICE_ACCESS_ROLE_ARN", validate::role_arn)?,

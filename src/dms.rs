@@ -78,17 +78,7 @@ pub async fn start_assessment_run(
     client: &Client,
     request: &StartRequest,
 ) -> Result<StartedRun, Error> {
-    let tags = request
-        .tags
-        .iter()
-        .map(|t| {
-            Tag::builder()
-                .key(&t.key)
-                .set_value(t.value.clone())
-                .build()
-        })
-        .collect::<Vec<_>>();
-    let sent = client
+    let mut start = client
         .start_replication_task_assessment_run()
         .replication_task_arn(&request.replication_task_arn)
         .service_access_role_arn(&request.service_access_role_arn)
@@ -96,14 +86,20 @@ pub async fn start_assessment_run(
         .set_result_location_folder(request.result_location_folder.clone())
         .set_result_encryption_mode(request.result_encryption_mode.clone())
         .set_result_kms_key_arn(request.result_kms_key_arn.clone())
-        .assessment_run_name(&request.assessment_run_name)
-        .set_include_only(non_empty(&request.include_only))
-        .set_exclude(non_empty(&request.exclude))
-        .set_tags((!tags.is_empty()).then_some(tags))
-        .send()
-        .await;
+        .assessment_run_name(&request.assessment_run_name);
+    // Each appends to a list that is sent only when it has an item.
+    for name in &request.include_only {
+        start = start.include_only(name);
+    }
+    for name in &request.exclude {
+        start = start.exclude(name);
+    }
+    for tag in &request.tags {
+        let tag = Tag::builder().key(&tag.key).set_value(tag.value.clone());
+        start = start.tags(tag.build());
+    }
 
-    let err = match sent {
+    let err = match start.send().await {
         Ok(output) => return checked(output.replication_task_assessment_run, false),
         Err(err) => err,
     };
@@ -267,8 +263,4 @@ fn in_lookup(lookup: Error, refused: &Error, name: &str) -> Error {
         Error::DmsUnavailable(message) => Error::DmsUnavailable(context + &message),
         other => other,
     }
-}
-
-fn non_empty(items: &[String]) -> Option<Vec<String>> {
-    (!items.is_empty()).then(|| items.to_vec())
 }

@@ -44,8 +44,7 @@ impl Settings {
                 ));
                 LevelFilter::INFO
             })),
-            None => directives(&lookup("RUST_LOG").unwrap_or_default())
-                .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO)),
+            None => directives(&lookup("RUST_LOG").unwrap_or_default()),
         };
         Settings {
             filter,
@@ -271,17 +270,17 @@ fn level(name: &str) -> Option<LevelFilter> {
     (!name.is_empty()).then(|| name.parse().ok()).flatten()
 }
 
-/// The directives of `RUST_LOG` that parse, or `None` when none does.
-fn directives(value: &str) -> Option<Targets> {
+/// The directives of `RUST_LOG` that parse, or `INFO` when none does.
+fn directives(value: &str) -> Targets {
     let valid: Vec<&str> = value
         .split(',')
         .map(str::trim)
         .filter(|d| !d.is_empty() && d.parse::<Targets>().is_ok())
         .collect();
-    if valid.is_empty() {
-        return None;
+    match valid.join(",").parse() {
+        Ok(targets) if !valid.is_empty() => targets,
+        _ => Targets::new().with_default(LevelFilter::INFO),
     }
-    valid.join(",").parse().ok()
 }
 
 #[cfg(test)]

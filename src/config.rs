@@ -37,17 +37,9 @@ pub struct Defaults {
 }
 
 impl Default for Defaults {
+    /// The defaults of an empty environment.
     fn default() -> Self {
-        Defaults {
-            service_access_role_arn: None,
-            result_location_bucket: None,
-            result_location_folder: None,
-            result_encryption_mode: None,
-            result_kms_key_arn: None,
-            selection: Selection::default(),
-            run_name_prefix: DEFAULT_RUN_NAME_PREFIX.to_owned(),
-            dry_run: false,
-        }
+        Self::from_lookup(|_| None).expect("an empty environment is a valid one")
     }
 }
 
@@ -64,15 +56,10 @@ impl Defaults {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let checked =
-            |name: &str, check: fn(&str) -> Result<(), String>| -> Result<Option<String>, Error> {
-                match get(name) {
-                    Some(value) => check(&value)
-                        .map(|_| Some(value))
-                        .map_err(|why| invalid(name, &why)),
-                    None => Ok(None),
-                }
-            };
+        let checked = |name: &str, check: fn(&str) -> Result<(), String>| {
+            let value = get(name).map(|v| check(&v).map(|()| v).map_err(|why| invalid(name, &why)));
+            value.transpose()
+        };
 
         let defaults = Defaults {
             service_access_role_arn: checked("SERVICE_ACCESS_ROLE_ARN", validate::role_arn)?,
@@ -123,15 +110,8 @@ fn invalid(variable: &str, why: &str) -> Error {
 
 /// Splits a comma-separated list, ignoring blanks around names and empty entries.
 fn list(value: Option<String>) -> Vec<String> {
-    value
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    let names = value.iter().flat_map(|v| v.split(',')).map(str::trim);
+    names.filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(test)]

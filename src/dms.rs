@@ -78,17 +78,7 @@ pub async fn start_assessment_run(
     client: &Client,
     request: &StartRequest,
 ) -> Result<StartedRun, Error> {
-    let tags = request
-        .tags
-        .iter()
-        .map(|t| {
-            Tag::builder()
-                .key(&t.key)
-                .set_value(t.value.clone())
-                .build()
-        })
-        .collect::<Vec<_>>();
-    let sent = client
+    let mut start = client
         .start_replication_task_assessment_run()
         .replication_task_arn(&request.replication_task_arn)
         .service_access_role_arn(&request.service_access_role_arn)
@@ -96,14 +86,20 @@ pub async fn start_assessment_run(
         .set_result_location_folder(request.result_location_folder.clone())
         .set_result_encryption_mode(request.result_encryption_mode.clone())
         .set_result_kms_key_arn(request.result_kms_key_arn.clone())
-        .assessment_run_name(&request.assessment_run_name)
-        .set_include_only(non_empty(&request.include_only))
-        .set_exclude(non_empty(&request.exclude))
-        .set_tags((!tags.is_empty()).then_some(tags))
-        .send()
-        .await;
+        .assessment_run_name(&request.assessment_run_name);
+    // Each appends to a list that is sent only when it has an item.
+    for name in &request.include_only {
+        start = start.include_only(name);
+    }
+    for name in &request.exclude {
+        start = start.exclude(name);
+    }
+    for tag in &request.tags {
+        let tag = Tag::builder().key(&tag.key).set_value(tag.value.clone());
+        start = start.tags(tag.build());
+    }
 
-    let err = match sent {
+    let err = match start.send().await {
         Ok(output) => return checked(output.replication_task_assessment_run, false),
         Err(err) => err,
     };
@@ -116,16 +112,11 @@ pub async fn start_assessment_run(
     if !repeat {
         return Err(error);
     }
-    match find_run(
-        client,
-        &request.replication_task_arn,
-        &request.assessment_run_name,
-    )
-    .await
-    {
+    let name = &request.assessment_run_name;
+    match find_run(client, &request.replication_task_arn, name).await {
         Ok(Some(run)) => checked(Some(run), true),
         Ok(None) => Err(error),
-        Err(lookup) => Err(in_lookup(lookup, &error, &request.assessment_run_name)),
+        Err(lookup) => Err(in_lookup(lookup, &error, name)),
     }
 }
 
@@ -204,20 +195,15 @@ where
     let status = service.raw().status().as_u16();
     let code = service.err().code();
     let message = service.err().message().filter(|m| !m.is_empty());
-    let said = || {
-        format!(
-            "{}{}",
-            code.map(|c| format!(" {c}")).unwrap_or_default(),
-            message.map(|m| format!(": {m}")).unwrap_or_default()
-        )
-    };
+    let said = code.map_or(String::new(), |c| format!(" {c}"))
+        + &message.map_or(String::new(), |m| format!(": {m}"));
     match (status, code) {
-        (500.., _) => Error::DmsUnavailable(format!("DMS answered HTTP {status}{}", said())),
+        (500.., _) => Error::DmsUnavailable(format!("DMS answered HTTP {status}{said}")),
         (400..=499, Some(code)) if CREDENTIALS_REJECTED.contains(&code) => {
             Error::NoUsableCredentials(format!(
                 "DMS rejected the function's credentials ({}): check that they are current \
                  and belong to this account and partition",
-                said().trim_start()
+                said.trim_start()
             ))
         }
         (400..=499, Some(code)) => Error::Dms {
@@ -231,16 +217,20 @@ where
     }
 }
 
+/// `err` and each error that caused it.
+fn chain<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |e| e.source())
+}
+
 /// The `Display` of `err` and of each error that caused it, joined by ": ", repeats left out.
 fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(e) = next {
-        let part = e.to_string();
+    for part in chain(err).map(ToString::to_string) {
         if !part.is_empty() && !parts.iter().any(|p| p.contains(&part)) {
             parts.push(part);
         }
-        next = e.source();
     }
     parts.join(": ")
 }
@@ -248,18 +238,12 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
 /// What the credentials chain said, on one line, when loading credentials is what failed. The
 /// chain lists each provider it tried on a line of its own, each saying "not enabled".
 fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let mut next = Some(err);
-    while let Some(e) = next {
-        if e.downcast_ref::<CredentialsError>().is_some() {
-            let said = causes(e)
-                .replace("the credential provider was not enabled: ", "")
-                .replace("the credential provider was not enabled", "not configured");
-            let lines: Vec<&str> = said.lines().map(str::trim).collect();
-            return Some(lines.join("; ").replace(":;", ":"));
-        }
-        next = e.source();
-    }
-    None
+    let e = chain(err).find(|e| e.downcast_ref::<CredentialsError>().is_some())?;
+    let said = causes(e)
+        .replace("the credential provider was not enabled: ", "")
+        .replace("the credential provider was not enabled", "not configured");
+    let lines: Vec<&str> = said.lines().map(str::trim).collect();
+    Some(lines.join("; ").replace(":;", ":"))
 }
 
 fn in_lookup(lookup: Error, refused: &Error, name: &str) -> Error {
@@ -279,8 +263,4 @@ fn in_lookup(lookup: Error, refused: &Error, name: &str) -> Error {
         Error::DmsUnavailable(message) => Error::DmsUnavailable(context + &message),
         other => other,
     }
-}
-
-fn non_empty(items: &[String]) -> Option<Vec<String>> {
-    (!items.is_empty()).then(|| items.to_vec())
 }

@@ -2,15 +2,6 @@
 
 use lambda_runtime::Diagnostic;
 
-/// Name of the error raised for a payload the function cannot accept.
-pub const INVALID_INPUT: &str = "InvalidInput";
-/// Name of the error raised when the function's environment is misconfigured.
-pub const INVALID_CONFIGURATION: &str = "InvalidConfiguration";
-/// Name of the error raised when DMS gave no usable answer.
-pub const DMS_UNAVAILABLE: &str = "DmsUnavailable";
-/// Name of the error raised when the function has no credentials DMS accepts.
-pub const NO_USABLE_CREDENTIALS: &str = "NoUsableCredentials";
-
 /// Everything an invocation can fail with. Each variant maps to one `errorType`.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -35,11 +26,11 @@ impl Error {
     /// The stable `errorType` a state machine matches in `ErrorEquals`.
     pub fn error_type(&self) -> &str {
         match self {
-            Error::InvalidInput(_) => INVALID_INPUT,
-            Error::InvalidConfiguration(_) => INVALID_CONFIGURATION,
+            Error::InvalidInput(_) => "InvalidInput",
+            Error::InvalidConfiguration(_) => "InvalidConfiguration",
             Error::Dms { code, .. } => code,
-            Error::DmsUnavailable(_) => DMS_UNAVAILABLE,
-            Error::NoUsableCredentials(_) => NO_USABLE_CREDENTIALS,
+            Error::DmsUnavailable(_) => "DmsUnavailable",
+            Error::NoUsableCredentials(_) => "NoUsableCredentials",
         }
     }
 

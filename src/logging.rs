@@ -13,7 +13,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::filter::{FilterFn, LevelFilter, Targets};
 use tracing_subscriber::fmt::format::Writer;
@@ -44,8 +44,7 @@ impl Settings {
                 ));
                 LevelFilter::INFO
             })),
-            None => directives(&lookup("RUST_LOG").unwrap_or_default())
-                .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO)),
+            None => directives(&lookup("RUST_LOG").unwrap_or_default()),
         };
         Settings {
             filter,
@@ -100,16 +99,6 @@ const INVOCATION_SPAN: &str = "Lambda runtime invoke";
 /// The fields of that span that every line logged inside it carries.
 const INVOCATION_FIELDS: [&str; 3] = ["requestId", "xrayTraceId", "tenantId"];
 
-/// The keys a JSON line has of its own; an event field of one of these names is renamed.
-const RESERVED_KEYS: [&str; 6] = [
-    "timestamp",
-    "level",
-    "message",
-    "requestId",
-    "xrayTraceId",
-    "tenantId",
-];
-
 /// `filter`, except that the invocation span is always kept: lambda_runtime opens it at `INFO`, and
 /// the lines logged inside it at `WARN` or `ERROR` need its `requestId`. A span writes no line of
 /// its own.
@@ -120,7 +109,7 @@ fn keeping_invocation_spans(
         .unwrap_or(LevelFilter::TRACE);
     let keep_spans = max != LevelFilter::OFF;
     FilterFn::new(move |metadata: &Metadata<'_>| {
-        (keep_spans && is_invocation_span(metadata))
+        (keep_spans && metadata.is_span() && metadata.name() == INVOCATION_SPAN)
             || filter.would_enable(metadata.target(), metadata.level())
     })
     .with_max_level_hint(if keep_spans {
@@ -130,10 +119,6 @@ fn keeping_invocation_spans(
     })
 }
 
-fn is_invocation_span(metadata: &Metadata<'_>) -> bool {
-    metadata.is_span() && metadata.name() == INVOCATION_SPAN
-}
-
 /// Formats a span's fields for the JSON lines: only the invocation fields are kept, as members of
 /// a JSON object (`,"requestId":"…"`), ready to be copied into each line logged inside the span.
 #[derive(Debug, Clone, Copy, Default)]
@@ -141,9 +126,9 @@ pub struct InvocationFields;
 
 impl<'w> FormatFields<'w> for InvocationFields {
     fn format_fields<R: RecordFields>(&self, mut writer: Writer<'w>, fields: R) -> fmt::Result {
-        let mut visitor = InvocationVisitor(Vec::new());
+        let mut visitor = Fields::default();
         fields.record(&mut visitor);
-        writer.write_str(utf8(&visitor.0)?)
+        writer.write_str(&visitor.invocation)
     }
 
     fn add_fields(
@@ -153,23 +138,6 @@ impl<'w> FormatFields<'w> for InvocationFields {
     ) -> fmt::Result {
         // Members are appended as they are, without the default's separating space.
         self.format_fields(current.as_writer(), fields)
-    }
-}
-
-struct InvocationVisitor(Vec<u8>);
-
-impl Visit for InvocationVisitor {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if INVOCATION_FIELDS.contains(&field.name()) {
-            member(&mut self.0, field.name());
-            json_str(&mut self.0, value);
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if INVOCATION_FIELDS.contains(&field.name()) {
-            self.record_str(field, &format!("{value:?}"));
-        }
     }
 }
 
@@ -189,77 +157,54 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        let mut fields = EventFields::default();
+        let mut fields = Fields::default();
         event.record(&mut fields);
-
-        let mut line = Vec::with_capacity(192 + fields.rest.len());
-        line.extend_from_slice(b"{\"timestamp\":\"");
-        timestamp(&mut line, SystemTime::now());
-        line.extend_from_slice(b"\",\"level\":\"");
-        line.extend_from_slice(level_name(event.metadata().level()).as_bytes());
-        line.extend_from_slice(b"\",\"message\":");
-        json_str(&mut line, fields.message.as_deref().unwrap_or(""));
-        if let Some(invocation) = ctx
+        let span = ctx
             .event_scope()
-            .and_then(|mut scope| scope.find(|span| span.name() == INVOCATION_SPAN))
-        {
-            if let Some(members) = invocation
-                .extensions()
-                .get::<FormattedFields<InvocationFields>>()
-            {
-                line.extend_from_slice(members.fields.as_bytes());
-            }
-        }
-        line.extend_from_slice(&fields.rest);
-        line.extend_from_slice(b"}\n");
-        writer.write_str(utf8(&line)?)
+            .and_then(|mut scope| scope.find(|span| span.name() == INVOCATION_SPAN));
+        let extensions = span.as_ref().map(|span| span.extensions());
+        let invocation = extensions
+            .as_ref()
+            .and_then(|e| e.get::<FormattedFields<InvocationFields>>())
+            .map_or("", |members| &members.fields);
+        writeln!(
+            writer,
+            "{{\"timestamp\":\"{}\",\"level\":\"{}\",\"message\":{}{invocation}{}}}",
+            timestamp(SystemTime::now()),
+            event.metadata().level().as_str(),
+            json(fields.message.as_deref().unwrap_or("")),
+            fields.rest
+        )
     }
 }
 
-/// Lambda's name of a level (tracing has no `FATAL`).
-fn level_name(level: &Level) -> &'static str {
-    match *level {
-        Level::TRACE => "TRACE",
-        Level::DEBUG => "DEBUG",
-        Level::INFO => "INFO",
-        Level::WARN => "WARN",
-        Level::ERROR => "ERROR",
-    }
-}
-
-/// An event's message, and its other fields as JSON object members.
+/// An event's or a span's fields: the message, the other fields as JSON object members (`rest`),
+/// and the invocation fields as members again, unrenamed, for a span (`invocation`).
 #[derive(Default)]
-struct EventFields {
+struct Fields {
     message: Option<String>,
-    rest: Vec<u8>,
+    rest: String,
+    invocation: String,
 }
 
-impl EventFields {
-    /// Starts the member `name`, unless it is the message, which is kept apart: `false` then.
-    fn member(&mut self, field: &Field) -> bool {
+impl Fields {
+    fn value(&mut self, field: &Field, value: impl serde::Serialize + fmt::Display) {
         let name = field.name();
         if name == "message" {
-            return false;
-        }
-        if RESERVED_KEYS.contains(&name) {
-            member(&mut self.rest, &format!("field_{name}"));
-        } else {
-            member(&mut self.rest, name);
-        }
-        true
-    }
-
-    fn value(&mut self, field: &Field, value: impl serde::Serialize + fmt::Display) {
-        if self.member(field) {
-            // Writing to a Vec cannot fail, nor can serialising these values.
-            let _ = serde_json::to_writer(&mut self.rest, &value);
-        } else {
             self.message = Some(value.to_string());
+        } else if INVOCATION_FIELDS.contains(&name) {
+            self.invocation += &member(name, &value);
+            // A field named like one of the line's own keys is renamed.
+            self.rest += &member(&format!("field_{name}"), value);
+        } else if ["timestamp", "level"].contains(&name) {
+            self.rest += &member(&format!("field_{name}"), value);
+        } else {
+            self.rest += &member(name, value);
         }
     }
 }
 
-impl Visit for EventFields {
+impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.value(field, value);
     }
@@ -290,29 +235,21 @@ impl Visit for EventFields {
     }
 }
 
-/// Appends `,"name":` to a JSON object's members.
-fn member(out: &mut Vec<u8>, name: &str) {
-    out.push(b',');
-    json_str(out, name);
-    out.push(b':');
+/// `,"name":value`, a member of a JSON object.
+fn member(name: &str, value: impl serde::Serialize) -> String {
+    format!(",{}:{}", json(name), json(value))
 }
 
-/// Appends `value` as a JSON string.
-fn json_str(out: &mut Vec<u8>, value: &str) {
-    // Writing to a Vec cannot fail, nor can serialising a str.
-    let _ = serde_json::to_writer(out, value);
+fn json(value: impl serde::Serialize) -> String {
+    // Serialising a string, a number or a boolean cannot fail.
+    serde_json::to_string(&value).unwrap_or_default()
 }
 
-/// What serde_json wrote is UTF-8; this only turns it back into a str.
-fn utf8(bytes: &[u8]) -> Result<&str, fmt::Error> {
-    std::str::from_utf8(bytes).map_err(|_| fmt::Error)
-}
-
-/// Appends `time` in RFC 3339, UTC, to the millisecond: `2026-11-27T04:08:34.123Z`.
-fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
+/// `time` in RFC 3339, UTC, to the millisecond: `2026-11-27T04:08:34.123Z`.
+fn timestamp(time: SystemTime) -> String {
     // The `time` crate is linked already (the SDK signs requests with it).
     let t = time::OffsetDateTime::from(time);
-    let text = format!(
+    format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         t.year(),
         u8::from(t.month()),
@@ -321,8 +258,7 @@ fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
         t.minute(),
         t.second(),
         t.millisecond()
-    );
-    out.extend_from_slice(text.as_bytes());
+    )
 }
 
 fn level(name: &str) -> Option<LevelFilter> {
@@ -334,17 +270,17 @@ fn level(name: &str) -> Option<LevelFilter> {
     (!name.is_empty()).then(|| name.parse().ok()).flatten()
 }
 
-/// The directives of `RUST_LOG` that parse, or `None` when none does.
-fn directives(value: &str) -> Option<Targets> {
+/// The directives of `RUST_LOG` that parse, or `INFO` when none does.
+fn directives(value: &str) -> Targets {
     let valid: Vec<&str> = value
         .split(',')
         .map(str::trim)
         .filter(|d| !d.is_empty() && d.parse::<Targets>().is_ok())
         .collect();
-    if valid.is_empty() {
-        return None;
+    match valid.join(",").parse() {
+        Ok(targets) if !valid.is_empty() => targets,
+        _ => Targets::new().with_default(LevelFilter::INFO),
     }
-    valid.join(",").parse().ok()
 }
 
 #[cfg(test)]
@@ -498,9 +434,7 @@ mod tests {
     }
 
     fn stamp(time: SystemTime) -> String {
-        let mut out = Vec::new();
-        timestamp(&mut out, time);
-        String::from_utf8(out).unwrap()
+        timestamp(time)
     }
 
     #[test]

@@ -54,53 +54,34 @@ impl RunOutput {
 
 /// The run's members that DMS gave, under DMS's names, timestamps in RFC 3339.
 fn describe(run: &ReplicationTaskAssessmentRun) -> Map<String, Value> {
-    let text = |value: Option<&str>| value.map(Value::from);
-    let members = [
-        (
-            "ReplicationTaskAssessmentRunArn",
-            text(run.replication_task_assessment_run_arn()),
-        ),
-        ("ReplicationTaskArn", text(run.replication_task_arn())),
-        ("Status", text(run.status())),
-        (
-            "ReplicationTaskAssessmentRunCreationDate",
-            run.replication_task_assessment_run_creation_date()
-                .map(|date| rfc3339(date).into()),
-        ),
-        (
-            "AssessmentProgress",
-            run.assessment_progress().map(|p| {
-                json!({
-                    "IndividualAssessmentCount": p.individual_assessment_count(),
-                    "IndividualAssessmentCompletedCount": p.individual_assessment_completed_count(),
-                })
-            }),
-        ),
-        ("LastFailureMessage", text(run.last_failure_message())),
-        ("ServiceAccessRoleArn", text(run.service_access_role_arn())),
-        ("ResultLocationBucket", text(run.result_location_bucket())),
-        ("ResultLocationFolder", text(run.result_location_folder())),
-        ("ResultEncryptionMode", text(run.result_encryption_mode())),
-        ("ResultKmsKeyArn", text(run.result_kms_key_arn())),
-        ("AssessmentRunName", text(run.assessment_run_name())),
-        (
-            "IsLatestTaskAssessmentRun",
-            Some(run.is_latest_task_assessment_run().into()),
-        ),
-        (
-            "ResultStatistic",
-            run.result_statistic().map(|s| {
-                json!({
-                    "Passed": s.passed(), "Failed": s.failed(), "Error": s.error(),
-                    "Warning": s.warning(), "Cancelled": s.cancelled(), "Skipped": s.skipped(),
-                })
-            }),
-        ),
-    ];
+    let Value::Object(mut members) = json!({
+        "ReplicationTaskAssessmentRunArn": run.replication_task_assessment_run_arn(),
+        "ReplicationTaskArn": run.replication_task_arn(),
+        "Status": run.status(),
+        "ReplicationTaskAssessmentRunCreationDate":
+            run.replication_task_assessment_run_creation_date().map(rfc3339),
+        "AssessmentProgress": run.assessment_progress().map(|p| json!({
+            "IndividualAssessmentCount": p.individual_assessment_count(),
+            "IndividualAssessmentCompletedCount": p.individual_assessment_completed_count(),
+        })),
+        "LastFailureMessage": run.last_failure_message(),
+        "ServiceAccessRoleArn": run.service_access_role_arn(),
+        "ResultLocationBucket": run.result_location_bucket(),
+        "ResultLocationFolder": run.result_location_folder(),
+        "ResultEncryptionMode": run.result_encryption_mode(),
+        "ResultKmsKeyArn": run.result_kms_key_arn(),
+        "AssessmentRunName": run.assessment_run_name(),
+        "IsLatestTaskAssessmentRun": run.is_latest_task_assessment_run(),
+        "ResultStatistic": run.result_statistic().map(|s| json!({
+            "Passed": s.passed(), "Failed": s.failed(), "Error": s.error(),
+            "Warning": s.warning(), "Cancelled": s.cancelled(), "Skipped": s.skipped(),
+        })),
+    }) else {
+        unreachable!("json! writes an object as an object")
+    };
+    // Members DMS left out are left out, not given as null.
+    members.retain(|_, value| !value.is_null());
     members
-        .into_iter()
-        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
-        .collect()
 }
 
 /// RFC 3339 in UTC to the millisecond, e.g. `2025-11-26T16:40:00.123Z`.

@@ -115,13 +115,12 @@ pub fn resolve(
     let Selection {
         include_only,
         exclude,
-    } = if payload.include_only.is_some() || payload.exclude.is_some() {
-        Selection {
-            include_only: payload.include_only.clone().unwrap_or_default(),
-            exclude: payload.exclude.clone().unwrap_or_default(),
-        }
-    } else {
-        defaults.selection.clone()
+    } = match (&payload.include_only, &payload.exclude) {
+        (None, None) => defaults.selection.clone(),
+        (include_only, exclude) => Selection {
+            include_only: include_only.clone().unwrap_or_default(),
+            exclude: exclude.clone().unwrap_or_default(),
+        },
     };
     if !include_only.is_empty() && !exclude.is_empty() {
         return Err(Error::invalid_input(

@@ -1,9 +1,6 @@
 //! Checks on single values (ARNs, bucket names, run names, tags). Each returns the reason a value is
 //! wrong, so that the caller can name the member or variable it came from.
 
-/// Encryption modes DMS accepts for assessment results.
-pub const ENCRYPTION_MODES: [&str; 2] = ["SSE_S3", "SSE_KMS"];
-
 /// The encryption mode that allows a KMS key.
 pub const SSE_KMS: &str = "SSE_KMS";
 
@@ -46,27 +43,27 @@ fn split_arn(value: &str) -> Option<Arn<'_>> {
     })
 }
 
+/// A non-empty run of lower-case letters.
+fn is_word(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_lowercase())
+}
+
 /// `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, …
 fn is_partition(value: &str) -> bool {
     value == "aws"
-        || value.strip_prefix("aws-").is_some_and(|rest| {
-            rest.split('-')
-                .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
-        })
+        || value
+            .strip_prefix("aws-")
+            .is_some_and(|rest| rest.split('-').all(is_word))
 }
 
 /// `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-central-2`, …
 fn is_region(value: &str) -> bool {
-    let words: Vec<&str> = value.split('-').collect();
-    let Some((number, names)) = words.split_last() else {
-        return false;
-    };
-    names.len() >= 2
-        && names
-            .iter()
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit())
+    value.rsplit_once('-').is_some_and(|(names, number)| {
+        names.contains('-')
+            && names.split('-').all(is_word)
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 fn is_account(value: &str) -> bool {
@@ -194,7 +191,7 @@ pub fn bucket_name(value: &str) -> Result<(), String> {
 
 /// Checks `ResultEncryptionMode`.
 pub fn encryption_mode(value: &str) -> Result<(), String> {
-    if ENCRYPTION_MODES.contains(&value) {
+    if ["SSE_S3", SSE_KMS].contains(&value) {
         Ok(())
     } else {
         Err(format!(

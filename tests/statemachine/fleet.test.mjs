@@ -71,8 +71,8 @@ function pageOf(ids, marker) {
  * DescribeReplicationTasks answers, in order (or an error to throw, `{ name, message }`); `tags`: tags by task ARN. Returns the output or error, the calls
  * made, and the run's measurements: state transitions and history events, from the execution's event log.
  */
-async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages = [], tags = {}, name = 'fleet-cutover-2026-11-27', values = {}, faults = {} }) {
-  const calls = { describe: [], listTags: [], child: [], putObject: [], publish: [] };
+async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages = [], tags = {}, name = 'fleet-cutover-2026-11-27', values = {}, faults = {}, earlier = {} }) {
+  const calls = { describe: [], listTags: [], child: [], describeEarlier: [], putObject: [], publish: [] };
   const { definition, jsonataHandlers } = runnable(values, FLEET_DEFINITION_FILE);
   const context = { Execution: { Name: name, Input: input, StartTime: new Date().toISOString() } };
   const describe = async (request) => {
@@ -100,7 +100,22 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
         },
         AssessTask: async (call) => {
           calls.child.push(call);
+          if (earlier[call.Input.ReplicationTaskArn]) {
+            throw Object.assign(new Error(`Execution Already Exists: '${call.Name}'`), { name: 'StepFunctions.ExecutionAlreadyExistsException' });
+          }
           return answerChild(call, outcomes(call.Input.ReplicationTaskArn));
+        },
+        // What DescribeExecution (aws-sdk:sfn) says of an earlier child: Output and Cause as strings.
+        DescribeEarlierRun: async (request) => {
+          calls.describeEarlier.push(request);
+          const call = calls.child.find((c) => request.ExecutionArn.endsWith(`:${c.Name}`));
+          assert.ok(call, `no child named as ${request.ExecutionArn}`);
+          try {
+            const done = answerChild(call, earlier[call.Input.ReplicationTaskArn]);
+            return { ...done, Output: JSON.stringify(done.Output) };
+          } catch (failed) {
+            return JSON.parse(failed.message);
+          }
         },
         WriteReport: async (request) => {
           calls.putObject.push(request);
@@ -209,6 +224,21 @@ describe('fleet state machine', () => {
     assert.notDeepEqual(other.calls.child.map((c) => c.Name).sort(), first.calls.child.map((c) => c.Name).sort());
     const long = await runFleet({ input, name: 'x'.repeat(80) });
     for (const call of long.calls.child) assert.match(call.Name, CHILD_NAME, 'at most 80 characters whatever the fleet name');
+  });
+
+  test('a child of the same name that already ended (a redriven fleet, a retried start) gives its own verdict', async () => {
+    const { output, error, calls } = await runFleet({
+      input: { ReplicationTaskArns: [TASK('A'), TASK('B'), TASK('C')] },
+      earlier: { [TASK('A')]: { verdict: 'Passed' }, [TASK('B')]: { verdict: 'Failed', failing: ['mysql-check-server-id'] } },
+    });
+    assert.equal(error, undefined, String(error));
+    assert.deepEqual(output.Tasks.map((t) => t.Verdict), ['Passed', 'Failed', 'Passed']);
+    assert.deepEqual(output.Tasks[1].FailingAssessments, ['mysql-check-server-id']);
+    assert.equal(output.Tasks[0].ReplicationTaskAssessmentRunArn, `arn:aws:dms:us-east-1:${ACCOUNT}:assessment-run:RUNA`);
+    assert.deepEqual(calls.describeEarlier.map((r) => r.ExecutionArn), [
+      `arn:aws:states:us-east-1:${ACCOUNT}:execution:AssessmentStateMachine-abc:${calls.child[0].Name}`,
+      `arn:aws:states:us-east-1:${ACCOUNT}:execution:AssessmentStateMachine-abc:${calls.child[1].Name}`,
+    ]);
   });
 
   test('a child that errors does not stop the others: it ends as NoVerdict with its error, and the fleet is NoVerdict', async () => {

@@ -376,15 +376,18 @@ describe('fleet state machine', () => {
     assert.equal(output.Verdict, 'NoVerdict');
     // The largest payload any state passed on, from the run's own log.
     const largest = Math.max(...log.filter((e) => e.type === 'StateExited' || e.type === 'StateEntered').map((e) => bytes(e.state.output ?? e.state.input ?? null)));
-    const report = calls.putObject.length ? JSON.parse(JSON.stringify(calls.putObject[0].Body)) : output;
+    const report = calls.putObject.length ? JSON.parse(calls.putObject[0].Body) : output;
     const reportBytes = bytes(report);
+    // The putObject request as the history's TaskScheduled event holds it: the report as an escaped string.
+    const putBytes = calls.putObject.length ? bytes(calls.putObject[0]) : 0;
     const byType = log.reduce((counts, e) => ({ ...counts, [e.type]: (counts[e.type] ?? 0) + 1 }), {});
     console.log(`500 tasks, the run's event log by type: ${JSON.stringify(byType)}`);
     console.log(`500 tasks: ${m.transitions} state transitions, ${m.events} history events (limit ${HISTORY_EVENTS_LIMIT}); ` +
-      `largest state payload ${largest} bytes, report ${reportBytes} bytes (limit ${PAYLOAD_LIMIT_BYTES}); ` +
+      `largest state payload ${largest} bytes, report ${reportBytes} bytes, putObject request ${putBytes} bytes (limit ${PAYLOAD_LIMIT_BYTES}); ` +
       `report ${calls.putObject.length ? 'written to S3' : 'in the output'}; ${Date.now() - started} ms`);
     assert.ok(m.events < HISTORY_EVENTS_LIMIT, `${m.events} history events`);
     assert.ok(largest < PAYLOAD_LIMIT_BYTES, `largest payload ${largest} bytes`);
+    assert.ok(putBytes < PAYLOAD_LIMIT_BYTES, `putObject request ${putBytes} bytes`);
     for (const task of output.Tasks ?? report.Tasks) assert.ok((task.FailingAssessments ?? []).length <= 5);
     assert.ok(bytes(calls.publish[0].Entries[0].Detail) < PAYLOAD_LIMIT_BYTES);
     assert.equal(calls.putObject.length, 1, 'a report this large goes to S3');
@@ -392,6 +395,11 @@ describe('fleet state machine', () => {
       const [put] = calls.putObject;
       assert.equal(put.Bucket, FLEET_DEFAULTS.ResultsBucket);
       assert.equal(put.Key, 'fleet-reports/fleet-cutover-2026-11-27.json');
+      assert.equal(typeof put.Body, 'string', 'the report as JSON text');
+      assert.equal(put.ContentType, 'application/json');
+      assert.equal(report.Tasks.length, 500);
+      assert.deepEqual(report.Counts, output.Counts);
+      assert.equal(report.Verdict, output.Verdict);
       assert.equal(output.ReportLocation, `s3://${FLEET_DEFAULTS.ResultsBucket}/fleet-reports/fleet-cutover-2026-11-27.json`);
       assert.equal(output.Tasks, undefined);
     }

@@ -338,6 +338,7 @@ describe('fleet state machine', () => {
     [{ ReplicationTaskArns: TASK('A') }, /non-empty list/],
     [{ Tag: { Value: 'x' } }, /Tag must be/],
     [{ ReplicationTaskArns: [TASK('A')], IdempotencyKey: 'k' }, /set for each task/],
+    [{ ReplicationTaskArns: [TASK('A')], replicationTaskArn: TASK('B') }, /set for each task/],
   ]) {
     test(`input ${JSON.stringify(input)} fails as InvalidInput`, async () => {
       const { error, calls } = await runFleet({ input });

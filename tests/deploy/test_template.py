@@ -16,6 +16,7 @@ from samtranslator.translator.transform import transform
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
 DEFINITION = ROOT / "statemachine" / "assessment.asl.json"
+FLEET_DEFINITION = ROOT / "statemachine" / "fleet.asl.json"
 EVENTS = ROOT / "events"
 
 
@@ -402,3 +403,86 @@ def test_the_rule_input_for_the_sample_event_is_the_task_and_the_event_id(templa
     assert transformer["InputPathsMap"] == {"task": "$.resources[0]", "id": "$.id"}
     text = re.sub(r"<(\w+)>", lambda m: json.dumps(values[m.group(1)]), transformer["InputTemplate"])
     assert json.loads(text) == {"ReplicationTaskArn": event["resources"][0], "IdempotencyKey": event["id"]}
+
+
+def test_the_fleet_state_machine_has_exactly_the_statements_it_needs(template):
+    sids = [s.get("Sid") for name, s in statements(template) if name == "FleetStateMachine"]
+    assert sids == [
+        "SelectTasks",
+        "ReadTaskTags",
+        "StartSingleRuns",
+        "FollowSingleRuns",
+        "ManagedRuleForSyncExecutions",
+        "PublishFleetReports",
+        "WriteLargeReports",
+    ]
+
+
+def test_the_fleet_may_select_tasks_and_read_only_task_tags(template):
+    select = sid(template, "FleetStateMachine", "SelectTasks")
+    assert select["Action"] == "dms:DescribeReplicationTasks"
+    assert select["Resource"] == "*"  # no resource types in the Service Authorization Reference
+    tags = sid(template, "FleetStateMachine", "ReadTaskTags")
+    assert tags["Action"] == "dms:ListTagsForResource"
+    assert tags["Resource"] == "*"
+
+
+def test_the_fleet_may_start_the_single_run_state_machine_only_and_follow_its_executions(template):
+    # Step Functions Developer Guide, "IAM policies for ... StartExecution", the synchronous policy.
+    start = sid(template, "FleetStateMachine", "StartSingleRuns")
+    assert start["Action"] == "states:StartExecution"
+    assert start["Resource"] == {"Ref": "AssessmentStateMachine"}
+    follow = sid(template, "FleetStateMachine", "FollowSingleRuns")
+    assert follow["Action"] == ["states:DescribeExecution", "states:StopExecution"]
+    assert sub(follow["Resource"]) == "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AssessmentStateMachine.Name}:*"
+    rule = sid(template, "FleetStateMachine", "ManagedRuleForSyncExecutions")
+    assert rule["Action"] == ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
+    assert sub(rule["Resource"]) == (
+        "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"
+    )
+
+
+def test_the_fleet_may_put_only_its_events_and_write_only_reports(template):
+    publish = sid(template, "FleetStateMachine", "PublishFleetReports")
+    assert publish["Action"] == "events:PutEvents"
+    assert sub(publish["Resource"]) == "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
+    assert publish["Condition"] == {"StringEquals": {"events:source": {"Ref": "VerdictEventSource"}}}
+    write = sid(template, "FleetStateMachine", "WriteLargeReports")
+    assert write["Action"] == "s3:PutObject"
+    condition, created, given = write["Resource"]["Fn::If"]
+    assert condition == "CreateRoleAndBucket"
+    assert sub(created) == "${ResultsBucket.Arn}/fleet-reports/*"
+    assert sub(given) == "arn:${AWS::Partition}:s3:::${ResultLocationBucket}/fleet-reports/*"
+    substitutions = template["Resources"]["FleetStateMachine"]["Properties"]["DefinitionSubstitutions"]
+    assert substitutions["ReportPrefix"] == "fleet-reports/"
+    assert substitutions["ResultsBucket"] == {
+        "Fn::If": ["CreateRoleAndBucket", {"Ref": "ResultsBucket"}, {"Ref": "ResultLocationBucket"}]
+    }
+
+
+def test_every_substitution_the_fleet_definition_uses_is_given_and_every_one_given_is_used(template):
+    used = set(re.findall(r"\$\{([A-Za-z]+)\}", FLEET_DEFINITION.read_text()))
+    given = set(template["Resources"]["FleetStateMachine"]["Properties"]["DefinitionSubstitutions"])
+    assert used == given
+    assert template["Resources"]["FleetStateMachine"]["Properties"]["DefinitionSubstitutions"]["AssessmentStateMachineArn"] == {
+        "Ref": "AssessmentStateMachine"
+    }
+
+
+def test_fleet_concurrency_is_small_by_default_and_within_the_inline_map_limit(template):
+    parameter = template["Parameters"]["FleetConcurrency"]
+    assert (parameter["Default"], parameter["MinValue"], parameter["MaxValue"]) == (5, 1, 40)
+    definition = json.loads(FLEET_DEFINITION.read_text())
+    assess = definition["States"]["AssessTasks"]
+    assert assess["ItemProcessor"]["ProcessorConfig"] == {"Mode": "INLINE"}
+    assert assess["MaxConcurrencyPath"] == "$.Concurrency"
+    assert "${FleetConcurrency}" in json.dumps(definition["States"]["PrepareFleet"])
+
+
+def test_the_fleet_state_machine_gets_a_role_with_those_statements(translated):
+    resources = translated["Resources"]
+    machine = resources["FleetStateMachine"]
+    assert machine["Type"] == "AWS::StepFunctions::StateMachine"
+    assert machine["Properties"]["RoleArn"] == {"Fn::GetAtt": ["FleetStateMachineRole", "Arn"]}
+    role = resources["FleetStateMachineRole"]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": ["states.amazonaws.com"]}

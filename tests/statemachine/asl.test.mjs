@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFINITION_FILE, ROOT, substituted } from './definition.mjs';
+import { DEFINITION_FILE, FLEET_DEFINITION_FILE, ROOT, substituted } from './definition.mjs';
 
 function validate(file) {
   const result = spawnSync(path.join(ROOT, 'node_modules/.bin/asl-validator'), ['--json-path', file], { encoding: 'utf8' });
@@ -31,6 +31,16 @@ test('the definition with the template substitutions applied passes asl-validato
   ]) {
     const file = path.join(dir, 'substituted.asl.json');
     writeFileSync(file, substituted(values));
+    validate(file);
+  }
+});
+
+test('statemachine/fleet.asl.json passes asl-validator, as written and with the template substitutions applied', () => {
+  validate(FLEET_DEFINITION_FILE);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'asl-'));
+  for (const values of [{}, { FleetConcurrency: '40', ResultsBucket: 'my-bucket', VerdictEventSource: 'com.example.migrations' }]) {
+    const file = path.join(dir, 'fleet.asl.json');
+    writeFileSync(file, substituted(values, FLEET_DEFINITION_FILE));
     validate(file);
   }
 });

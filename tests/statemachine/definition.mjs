@@ -1,7 +1,8 @@
-// statemachine/assessment.asl.json as SAM deploys it (DefinitionSubstitutions applied), made runnable by
-// aws-local-stepfunctions, which has no JSONata: each JSONata Pass state becomes a Task whose local handler
-// evaluates the state's own `Output` expressions with the jsonata library, binding `$states.input` and
-// `$states.context` as Step Functions does. The expressions under test are the definition's own.
+// The state machines as SAM deploys them (DefinitionSubstitutions applied), made runnable by
+// aws-local-stepfunctions, which has no JSONata: each JSONata Pass state (in a Map's ItemProcessor too) becomes
+// a Task whose local handler evaluates the state's own `Output` expressions with the jsonata library, binding
+// `$states.input` and `$states.context` as Step Functions does, and the function Step Functions adds that the
+// definitions use ($parse). The expressions under test are the definitions' own.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import jsonata from 'jsonata';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFINITION_FILE = path.join(ROOT, 'statemachine/assessment.asl.json');
+export const FLEET_DEFINITION_FILE = path.join(ROOT, 'statemachine/fleet.asl.json');
 
 /** What template.yaml substitutes, with the template's defaults. */
 export const DEFAULTS = {
@@ -23,14 +25,30 @@ export const DEFAULTS = {
   StartReplicationTaskType: 'start-replication',
 };
 
+/** What template.yaml substitutes in the fleet state machine, with the template's defaults. */
+export const FLEET_DEFAULTS = {
+  AssessmentStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:AssessmentStateMachine-abc',
+  FleetConcurrency: '5',
+  ResultsBucket: 'dms-assessment-results-123456789012',
+  ReportPrefix: 'fleet-reports/',
+  VerdictEventSource: 'dms-assessment-run',
+};
+
 /** The definition text with `${Name}` replaced, as SAM's DefinitionSubstitutions do. */
-export function substituted(values = {}) {
-  let text = readFileSync(DEFINITION_FILE, 'utf8');
-  for (const [name, value] of Object.entries({ ...DEFAULTS, ...values })) text = text.replaceAll(`\${${name}}`, value);
+export function substituted(values = {}, file = DEFINITION_FILE) {
+  let text = readFileSync(file, 'utf8');
+  const defaults = file === FLEET_DEFINITION_FILE ? FLEET_DEFAULTS : DEFAULTS;
+  for (const [name, value] of Object.entries({ ...defaults, ...values })) text = text.replaceAll(`\${${name}}`, value);
   const left = text.match(/\$\{[A-Za-z]+\}/);
   if (left) throw new Error(`no substitution for ${left[0]}`);
   return text;
 }
+
+// Step Functions' own JSONata function $parse ("Transforming data with JSONata in Step Functions"): a JSON
+// string's value.
+const STEP_FUNCTIONS_FUNCTIONS = {
+  parse: (text) => JSON.parse(text),
+};
 
 async function evaluate(template, bindings) {
   if (typeof template === 'string') {
@@ -50,23 +68,29 @@ async function evaluate(template, bindings) {
  * `{ definition, jsonataHandlers(context) }`: the runnable definition, and for a given context object the
  * local handlers of its JSONata Pass states.
  */
-export function runnable(values = {}) {
-  const definition = JSON.parse(substituted(values));
+export function runnable(values = {}, file = DEFINITION_FILE) {
+  const definition = JSON.parse(substituted(values, file));
   const outputs = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.QueryLanguage !== 'JSONata') continue;
-    if (state.Type !== 'Pass') throw new Error(`${name}: only JSONata Pass states are emulated`);
-    outputs[name] = state.Output;
-    const task = { Type: 'Task', Resource: 'arn:aws:states:::jsonata:pass' };
-    for (const key of ['Comment', 'Next', 'End']) if (key in state) task[key] = state[key];
-    definition.States[name] = task;
-  }
+  const emulate = (states) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.ItemProcessor) emulate(state.ItemProcessor.States);
+      if (state.QueryLanguage !== 'JSONata') continue;
+      if (state.Type !== 'Pass') throw new Error(`${name}: only JSONata Pass states are emulated`);
+      // Local handlers are found by state name, nested states included.
+      if (name in outputs) throw new Error(`${name}: two JSONata states of that name`);
+      outputs[name] = state.Output;
+      const task = { Type: 'Task', Resource: 'arn:aws:states:::jsonata:pass' };
+      for (const key of ['Comment', 'Next', 'End']) if (key in state) task[key] = state[key];
+      states[name] = task;
+    }
+  };
+  emulate(definition.States);
   const jsonataHandlers = (context) =>
     Object.fromEntries(
       Object.entries(outputs).map(([name, output]) => [
         name,
         // Plain JSON, as Step Functions passes it on.
-        async (input) => JSON.parse(JSON.stringify(await evaluate(output, { states: { input, context } }))),
+        async (input) => JSON.parse(JSON.stringify(await evaluate(output, { states: { input, context }, ...STEP_FUNCTIONS_FUNCTIONS }))),
       ]),
     );
   return { definition, jsonataHandlers };

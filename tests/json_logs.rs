@@ -14,15 +14,12 @@ use std::time::{Duration, SystemTime};
 
 use aws_sdk_databasemigration::primitives::{DateTime, DateTimeFormat};
 use common::binary::function_command;
-use common::loopback::{dms_fault, started, START};
+use common::loopback::{dms_with_a_missing_task, MISSING_TASK};
 use common::runtime_api::{Answer, RuntimeApi};
 use common::*;
 use serde_json::{json, Map, Value};
 use tokio::io::AsyncReadExt;
-use wiremock::matchers::{body_partial_json, header};
-use wiremock::{Mock, MockServer};
 
-const MISSING_TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:GONE";
 /// The trace header tests/common/runtime_api.rs hands out with every invocation.
 const TRACE_ID: &str = "Root=1-00000000-000000000000000000000000";
 
@@ -59,35 +56,9 @@ fn payloads() -> Vec<Vec<u8>> {
     ]
 }
 
-/// A loopback DMS: MISSING_TASK is not found; runs of any other task start.
-async fn loopback_dms() -> MockServer {
-    let dms = MockServer::builder()
-        .disable_request_recording()
-        .start()
-        .await;
-    Mock::given(header("x-amz-target", START))
-        .and(body_partial_json(
-            json!({"ReplicationTaskArn": MISSING_TASK}),
-        ))
-        .respond_with(dms_fault(
-            400,
-            "ResourceNotFoundFault",
-            "Replication task not found",
-        ))
-        .with_priority(1)
-        .mount(&dms)
-        .await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(started("from-the-binary"))
-        .with_priority(2)
-        .mount(&dms)
-        .await;
-    dms
-}
-
 /// Runs the function at `level` with JSON logs over [`payloads`]; its answers and its stdout.
 async fn run_at(level: &str) -> (Vec<Answer>, String) {
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let payloads = payloads();
     let count = payloads.len();
     let runtime = RuntimeApi::start(payloads, count).await;

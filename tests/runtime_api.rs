@@ -6,44 +6,16 @@ mod common;
 use std::process::Stdio;
 
 use common::binary::function_command;
-use common::loopback::{dms_fault, on_start, started, START};
+use common::loopback::{dms_with_a_missing_task, on_start, started, MISSING_TASK};
 use common::runtime_api::RuntimeApi;
 use common::*;
 use serde_json::{json, Value};
 use tokio::io::AsyncReadExt;
 use tokio::process::Child;
-use wiremock::matchers::{body_partial_json, header};
-use wiremock::{Mock, MockServer};
+use wiremock::MockServer;
 
-const MISSING_TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:GONE";
 const SECRET_ACCESS_KEY: &str = "e2e-secret-access-key-never-logged";
 const SESSION_TOKEN: &str = "e2e-session-token-never-logged";
-
-/// A loopback DMS: MISSING_TASK is not found; runs of any other task start.
-async fn loopback_dms() -> MockServer {
-    let dms = MockServer::builder()
-        .disable_request_recording()
-        .start()
-        .await;
-    Mock::given(header("x-amz-target", START))
-        .and(body_partial_json(
-            json!({"ReplicationTaskArn": MISSING_TASK}),
-        ))
-        .respond_with(dms_fault(
-            400,
-            "ResourceNotFoundFault",
-            "Replication task not found",
-        ))
-        .with_priority(1)
-        .mount(&dms)
-        .await;
-    Mock::given(header("x-amz-target", START))
-        .respond_with(started("from-the-binary"))
-        .with_priority(2)
-        .mount(&dms)
-        .await;
-    dms
-}
 
 /// The function's process, and what it has logged so far.
 struct Function {
@@ -133,7 +105,7 @@ fn bytes(value: Value) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_runtime_api() {
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let runtime = RuntimeApi::start(
         vec![
             bytes(event("step-functions-minimal.json")),
@@ -190,7 +162,7 @@ async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_r
 
 #[tokio::test]
 async fn input_the_runtime_could_not_deserialize_is_answered_as_invalid_input() {
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let payloads = vec![
         b"{\"ReplicationTaskArn\": ".to_vec(),
@@ -233,7 +205,7 @@ async fn no_credential_and_no_payload_beyond_arns_is_logged() {
     let count = payloads.len();
 
     // At INFO, nothing of the payload beyond ARNs and the run name.
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let runtime = RuntimeApi::start(payloads.clone(), count).await;
     let function = start_function(&runtime, &dms, "INFO");
     runtime.answers(count).await;
@@ -273,7 +245,7 @@ async fn a_thousand_mixed_invocations_in_one_process_with_bounded_memory() {
     // Growth allowed between invocation 200 and 1000: allocator slack, not a leak of ~1 KiB per call.
     const GROWTH_BOUND_KIB: u64 = 1024;
 
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let payloads = vec![
         bytes(event("step-functions-minimal.json")),
         bytes(json!({"ReplicationTaskArn": MISSING_TASK})),
@@ -322,7 +294,7 @@ async fn a_thousand_mixed_invocations_in_one_process_with_bounded_memory() {
 
 #[tokio::test]
 async fn a_bad_default_is_logged_at_start_up_and_every_invocation_names_it() {
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let payloads = vec![
         bytes(event("step-functions-minimal.json")),
         bytes(event("dry-run.json")),
@@ -361,7 +333,7 @@ async fn a_bad_default_is_logged_at_start_up_and_every_invocation_names_it() {
 
 #[tokio::test]
 async fn lambdas_fatal_level_keeps_everything_below_error_out_of_the_logs() {
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let payloads = vec![
         bytes(event("step-functions-minimal.json")),
         bytes(json!({"ReplicationTaskArn": MISSING_TASK})),
@@ -457,7 +429,7 @@ async fn an_unusable_ssl_cert_file_is_logged_and_the_function_goes_on() {
         "-----BEGIN CERTIFICATE-----\nMIIBnotacert\n-----END CERTIFICATE-----\n",
     )
     .unwrap();
-    let dms = loopback_dms().await;
+    let dms = dms_with_a_missing_task().await;
     let runtime = RuntimeApi::start(vec![bytes(event("step-functions-minimal.json"))], 1).await;
     let function = start_function_with(
         &runtime,

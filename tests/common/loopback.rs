@@ -5,7 +5,7 @@ use aws_sdk_databasemigration::config::{Credentials, Region};
 use aws_sdk_databasemigration::Client;
 use dms_assessment_run::{App, Error};
 use serde_json::{json, Value};
-use wiremock::matchers::header;
+use wiremock::matchers::{body_partial_json, header};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
@@ -79,4 +79,33 @@ pub async fn requests_with_target(server: &MockServer, target: &str) -> Vec<wire
     all.into_iter()
         .filter(|r| r.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) == Some(target))
         .collect()
+}
+
+/// The task the loopback DMS of [`dms_with_a_missing_task`] does not know.
+pub const MISSING_TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:GONE";
+
+/// A loopback DMS for the built binary: MISSING_TASK is not found; runs of any other task start.
+pub async fn dms_with_a_missing_task() -> MockServer {
+    let dms = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
+    Mock::given(header("x-amz-target", START))
+        .and(body_partial_json(
+            json!({"ReplicationTaskArn": MISSING_TASK}),
+        ))
+        .respond_with(dms_fault(
+            400,
+            "ResourceNotFoundFault",
+            "Replication task not found",
+        ))
+        .with_priority(1)
+        .mount(&dms)
+        .await;
+    Mock::given(header("x-amz-target", START))
+        .respond_with(started("from-the-binary"))
+        .with_priority(2)
+        .mount(&dms)
+        .await;
+    dms
 }

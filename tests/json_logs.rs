@@ -9,16 +9,14 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_databasemigration::primitives::{DateTime, DateTimeFormat};
-use common::binary::function_command;
+use common::binary::Function;
 use common::loopback::{dms_with_a_missing_task, MISSING_TASK};
 use common::runtime_api::{Answer, RuntimeApi};
 use common::*;
 use serde_json::{json, Map, Value};
-use tokio::io::AsyncReadExt;
 
 /// The trace header tests/common/runtime_api.rs hands out with every invocation.
 const TRACE_ID: &str = "Root=1-00000000-000000000000000000000000";
@@ -62,39 +60,11 @@ async fn run_at(level: &str) -> (Vec<Answer>, String) {
     let payloads = payloads();
     let count = payloads.len();
     let runtime = RuntimeApi::start(payloads, count).await;
-    let mut process = function_command()
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "dms-assessment-run")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-        .env("AWS_LAMBDA_LOG_LEVEL", level)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "AKIDJSONLOGS")
-        .env("AWS_SECRET_ACCESS_KEY", "json-logs-secret")
-        .env("AWS_SESSION_TOKEN", "json-logs-token")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms.uri())
-        .env("SERVICE_ACCESS_ROLE_ARN", ROLE)
-        .env("RESULT_LOCATION_BUCKET", BUCKET)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the function binary starts");
-    // Read its logs as they come: a full pipe would block the function.
-    let mut stdout = process.stdout.take().expect("piped stdout");
-    let logs = tokio::spawn(async move {
-        let mut logs = Vec::new();
-        stdout.read_to_end(&mut logs).await.ok();
-        String::from_utf8(logs).expect("the logs are UTF-8")
-    });
+    let function = Function::start(&runtime, &dms.uri(), level, &[], &[]);
     let answers = runtime.answers(count).await;
     // Let the lines that follow the last answer be written before the process stops.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    process.kill().await.ok();
-    (answers, logs.await.unwrap())
+    (answers, function.stop().await)
 }
 
 fn epoch_millis(time: SystemTime) -> i64 {

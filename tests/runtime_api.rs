@@ -3,25 +3,12 @@
 
 mod common;
 
-use std::process::Stdio;
-
-use common::binary::function_command;
+use common::binary::{Function, SECRET_ACCESS_KEY, SESSION_TOKEN};
 use common::loopback::{dms_with_a_missing_task, on_start, started, MISSING_TASK};
 use common::runtime_api::RuntimeApi;
 use common::*;
 use serde_json::{json, Value};
-use tokio::io::AsyncReadExt;
-use tokio::process::Child;
 use wiremock::MockServer;
-
-const SECRET_ACCESS_KEY: &str = "e2e-secret-access-key-never-logged";
-const SESSION_TOKEN: &str = "e2e-session-token-never-logged";
-
-/// The function's process, and what it has logged so far.
-struct Function {
-    process: Child,
-    logs: tokio::task::JoinHandle<String>,
-}
 
 /// Starts the function binary as Lambda would, against `runtime` and `dms`.
 fn start_function(runtime: &RuntimeApi, dms: &MockServer, log_level: &str) -> Function {
@@ -35,52 +22,7 @@ fn start_function_with(
     log_level: &str,
     extra: &[(&str, &str)],
 ) -> Function {
-    start_function_env(runtime, dms, log_level, extra, &[])
-}
-
-fn start_function_env(
-    runtime: &RuntimeApi,
-    dms: &MockServer,
-    log_level: &str,
-    extra: &[(&str, &str)],
-    without: &[&str],
-) -> Function {
-    let mut command = function_command();
-    command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "dms-assessment-run")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-        .env("AWS_LAMBDA_LOG_LEVEL", log_level)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "AKIDE2ETEST")
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms.uri())
-        .env("SERVICE_ACCESS_ROLE_ARN", ROLE)
-        .env("RESULT_LOCATION_BUCKET", BUCKET)
-        .env("RESULT_LOCATION_FOLDER", "")
-        .envs(extra.iter().copied());
-    for name in without {
-        command.env_remove(name);
-    }
-    let mut process = command
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the function binary starts");
-    // Read its logs as they come: a full pipe would block the function.
-    let mut stdout = process.stdout.take().expect("piped stdout");
-    let logs = tokio::spawn(async move {
-        let mut logs = Vec::new();
-        stdout.read_to_end(&mut logs).await.ok();
-        String::from_utf8_lossy(&logs).into_owned()
-    });
-    Function { process, logs }
+    Function::start(runtime, &dms.uri(), log_level, extra, &[])
 }
 
 /// Like [`start_function_with`], with some of the usual variables left out of the environment.
@@ -90,13 +32,12 @@ fn start_function_without(
     extra: &[(&str, &str)],
     without: &[&str],
 ) -> Function {
-    start_function_env(runtime, dms, "INFO", extra, without)
+    Function::start(runtime, &dms.uri(), "INFO", extra, without)
 }
 
 /// Stops the function and returns what it logged.
-async fn stop(mut function: Function) -> String {
-    function.process.kill().await.ok();
-    function.logs.await.unwrap_or_default()
+async fn stop(function: Function) -> String {
+    function.stop().await
 }
 
 fn bytes(value: Value) -> Vec<u8> {

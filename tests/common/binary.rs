@@ -12,7 +12,17 @@
 
 use std::path::{Path, PathBuf};
 
-use tokio::process::Command;
+use std::process::Stdio;
+
+use tokio::io::AsyncReadExt;
+use tokio::process::{Child, Command};
+
+use super::runtime_api::RuntimeApi;
+use super::{BUCKET, ROLE};
+
+/// The credentials the function is started with; no log line may carry them.
+pub const SECRET_ACCESS_KEY: &str = "e2e-secret-access-key-never-logged";
+pub const SESSION_TOKEN: &str = "e2e-session-token-never-logged";
 
 /// The binary to start: `FUNCTION_BINARY`, else the one cargo built for the tests.
 pub fn function_binary() -> PathBuf {
@@ -54,5 +64,66 @@ pub fn function_command() -> Command {
             command
         }
         None => Command::new(binary),
+    }
+}
+
+/// The function's process, started as Lambda starts it, and what it has printed so far.
+pub struct Function {
+    pub process: Child,
+    logs: tokio::task::JoinHandle<String>,
+}
+
+impl Function {
+    /// Starts the function against `runtime` and the DMS at `dms`, logging in JSON at `log_level`,
+    /// with `extra` variables set and those in `without` left out.
+    pub fn start(
+        runtime: &RuntimeApi,
+        dms: &str,
+        log_level: &str,
+        extra: &[(&str, &str)],
+        without: &[&str],
+    ) -> Function {
+        let mut command = function_command();
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
+            .env("AWS_LAMBDA_FUNCTION_NAME", "dms-assessment-run")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+            .env("AWS_LAMBDA_LOG_LEVEL", log_level)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "AKIDE2ETEST")
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms)
+            .env("SERVICE_ACCESS_ROLE_ARN", ROLE)
+            .env("RESULT_LOCATION_BUCKET", BUCKET)
+            .env("RESULT_LOCATION_FOLDER", "")
+            .envs(extra.iter().copied());
+        for name in without {
+            command.env_remove(name);
+        }
+        let mut process = command
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the function binary starts");
+        // Read its logs as they come: a full pipe would block the function.
+        let mut stdout = process.stdout.take().expect("piped stdout");
+        let logs = tokio::spawn(async move {
+            let mut logs = Vec::new();
+            stdout.read_to_end(&mut logs).await.ok();
+            String::from_utf8(logs).expect("the logs are UTF-8")
+        });
+        Function { process, logs }
+    }
+
+    /// Stops the function and returns what it printed.
+    pub async fn stop(mut self) -> String {
+        self.process.kill().await.ok();
+        self.logs.await.expect("the logs were read")
     }
 }

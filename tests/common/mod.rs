@@ -39,34 +39,22 @@ pub fn events_dir() -> PathBuf {
 /// Every sample event's file name: the start function's. The verdict function's are in
 /// `events/verdict/` ([`verdict_event_files`]).
 pub fn event_files() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(events_dir())
-        .expect("events/ exists")
-        .map(|entry| {
-            entry
-                .expect("readable entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .filter(|name| name.ends_with(".json"))
-        .collect();
-    names.sort();
-    names
+    json_files_in("")
 }
 
 /// Every sample of the verdict function's input, as paths under `events/`.
 pub fn verdict_event_files() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(events_dir().join("verdict"))
-        .expect("events/verdict/ exists")
-        .map(|entry| {
-            entry
-                .expect("readable entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+    json_files_in("verdict/")
+}
+
+/// The `.json` files of `events/<folder>`, as paths under `events/`, sorted.
+fn json_files_in(folder: &str) -> Vec<String> {
+    let dir = events_dir().join(folder);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("readable entry").file_name())
+        .map(|name| format!("{folder}{}", name.to_string_lossy()))
         .filter(|name| name.ends_with(".json"))
-        .map(|name| format!("verdict/{name}"))
         .collect();
     names.sort();
     names

@@ -126,11 +126,19 @@ pub async fn find_run(
     task_arn: &str,
     name: &str,
 ) -> Result<Option<ReplicationTaskAssessmentRun>, Error> {
-    let filter = Filter::builder()
-        .name("replication-task-arn")
-        .values(task_arn)
-        .build()
-        .expect("a filter with a name and values is complete");
+    first_run(client, filter("replication-task-arn", task_arn), |run| {
+        run.assessment_run_name() == Some(name)
+            && run.replication_task_arn().is_none_or(|arn| arn == task_arn)
+    })
+    .await
+}
+
+/// The first run that DMS lists under `filter` (every page) and `wanted` accepts.
+pub async fn first_run(
+    client: &Client,
+    filter: Filter,
+    wanted: impl Fn(&ReplicationTaskAssessmentRun) -> bool,
+) -> Result<Option<ReplicationTaskAssessmentRun>, Error> {
     let mut pages = client
         .describe_replication_task_assessment_runs()
         .filters(filter)
@@ -138,15 +146,24 @@ pub async fn find_run(
         .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(classify)?;
-        let found = page.replication_task_assessment_runs().iter().find(|run| {
-            run.assessment_run_name() == Some(name)
-                && run.replication_task_arn().is_none_or(|arn| arn == task_arn)
-        });
-        if found.is_some() {
-            return Ok(found.cloned());
+        if let Some(run) = page
+            .replication_task_assessment_runs()
+            .iter()
+            .find(|r| wanted(r))
+        {
+            return Ok(Some(run.clone()));
         }
     }
     Ok(None)
+}
+
+/// A describe filter: `name` with the one value `value`.
+pub fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder()
+        .name(name)
+        .values(value)
+        .build()
+        .expect("a filter with a name and values is complete")
 }
 
 /// A run is usable when it has the ARN and status the next states depend on.

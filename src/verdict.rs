@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::SystemTime;
 
 use aws_sdk_databasemigration::types::{
-    Filter, ReplicationTaskAssessmentRun, ReplicationTaskAssessmentRunResultStatistic,
+    ReplicationTaskAssessmentRun, ReplicationTaskAssessmentRunResultStatistic,
     ReplicationTaskIndividualAssessment,
 };
 use aws_sdk_databasemigration::Client;
@@ -371,34 +371,15 @@ pub async fn describe(client: &Client, run_arn: &str) -> Result<Described, Error
     Ok(Described { run, individuals })
 }
 
-fn run_arn_filter(run_arn: &str) -> Filter {
-    Filter::builder()
-        .name(RUN_ARN_FILTER)
-        .values(run_arn)
-        .build()
-        .expect("a filter with a name and values is complete")
-}
-
 async fn find_run(
     client: &Client,
     run_arn: &str,
 ) -> Result<Option<ReplicationTaskAssessmentRun>, Error> {
-    let mut pages = client
-        .describe_replication_task_assessment_runs()
-        .filters(run_arn_filter(run_arn))
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(dms::classify)?;
-        let found = page.replication_task_assessment_runs().iter().find(|run| {
-            run.replication_task_assessment_run_arn()
-                .is_none_or(|arn| arn == run_arn)
-        });
-        if found.is_some() {
-            return Ok(found.cloned());
-        }
-    }
-    Ok(None)
+    dms::first_run(client, dms::filter(RUN_ARN_FILTER, run_arn), |run| {
+        run.replication_task_assessment_run_arn()
+            .is_none_or(|arn| arn == run_arn)
+    })
+    .await
 }
 
 async fn individual_assessments(
@@ -407,7 +388,7 @@ async fn individual_assessments(
 ) -> Result<Vec<ReplicationTaskIndividualAssessment>, Error> {
     let mut pages = client
         .describe_replication_task_individual_assessments()
-        .filters(run_arn_filter(run_arn))
+        .filters(dms::filter(RUN_ARN_FILTER, run_arn))
         .into_paginator()
         .send();
     let mut all = Vec::new();

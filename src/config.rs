@@ -6,15 +6,6 @@ use crate::validate;
 /// Prefix of generated run names when `ASSESSMENT_RUN_NAME_PREFIX` is unset.
 pub const DEFAULT_RUN_NAME_PREFIX: &str = "assessment";
 
-/// Which individual assessments to run: all, only some, or all but some.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Selection {
-    /// `IncludeOnly`: the only assessments to run.
-    pub include_only: Vec<String>,
-    /// `Exclude`: assessments to skip.
-    pub exclude: Vec<String>,
-}
-
 /// Values the request falls back to when the payload leaves a member out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Defaults {
@@ -28,8 +19,10 @@ pub struct Defaults {
     pub result_encryption_mode: Option<String>,
     /// `RESULT_KMS_KEY_ARN`
     pub result_kms_key_arn: Option<String>,
-    /// `INCLUDE_ONLY` and `EXCLUDE`
-    pub selection: Selection,
+    /// `INCLUDE_ONLY`: the only assessments to run.
+    pub include_only: Vec<String>,
+    /// `EXCLUDE`: assessments to skip.
+    pub exclude: Vec<String>,
     /// `ASSESSMENT_RUN_NAME_PREFIX`
     pub run_name_prefix: String,
     /// `DRY_RUN`
@@ -67,22 +60,16 @@ impl Defaults {
             result_location_folder: get("RESULT_LOCATION_FOLDER"),
             result_encryption_mode: checked("RESULT_ENCRYPTION_MODE", validate::encryption_mode)?,
             result_kms_key_arn: checked("RESULT_KMS_KEY_ARN", validate::kms_key_arn)?,
-            selection: Selection {
-                include_only: list(get("INCLUDE_ONLY")),
-                exclude: list(get("EXCLUDE")),
-            },
+            include_only: list(get("INCLUDE_ONLY")),
+            exclude: list(get("EXCLUDE")),
             run_name_prefix: checked("ASSESSMENT_RUN_NAME_PREFIX", validate::run_name_prefix)?
                 .unwrap_or_else(|| DEFAULT_RUN_NAME_PREFIX.to_owned()),
             dry_run: match get("DRY_RUN") {
                 None => false,
-                Some(v) if v.eq_ignore_ascii_case("true") => true,
-                Some(v) if v.eq_ignore_ascii_case("false") => false,
-                Some(v) => {
-                    return Err(invalid(
-                        "DRY_RUN",
-                        &format!("must be `true` or `false`, not {}", validate::quoted(&v)),
-                    ))
-                }
+                Some(v) => v.to_ascii_lowercase().parse().map_err(|_| {
+                    let why = format!("must be `true` or `false`, not {}", validate::quoted(&v));
+                    invalid("DRY_RUN", &why)
+                })?,
             },
         };
 
@@ -94,7 +81,7 @@ impl Defaults {
                 "is set, but RESULT_ENCRYPTION_MODE is not `SSE_KMS`",
             ));
         }
-        if !defaults.selection.include_only.is_empty() && !defaults.selection.exclude.is_empty() {
+        if !defaults.include_only.is_empty() && !defaults.exclude.is_empty() {
             return Err(invalid(
                 "INCLUDE_ONLY",
                 "and EXCLUDE are both set; DMS accepts only one of them",
@@ -169,11 +156,8 @@ mod tests {
             defaults.result_kms_key_arn.as_deref(),
             Some("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
         );
-        assert_eq!(
-            defaults.selection.exclude,
-            ["mysql-check-a", "mysql-check-b"]
-        );
-        assert!(defaults.selection.include_only.is_empty());
+        assert_eq!(defaults.exclude, ["mysql-check-a", "mysql-check-b"]);
+        assert!(defaults.include_only.is_empty());
         assert_eq!(defaults.run_name_prefix, "nightly");
         assert!(defaults.dry_run);
     }

@@ -33,20 +33,15 @@ impl App {
     pub async fn handle(&self, event: LambdaEvent<Event>) -> Result<Output, Error> {
         let (event, context) = event.into_parts();
         let result = self.start(event, context.deadline).await;
-        match &result {
-            // Its message quotes the payload, which is logged only at debug level.
-            Err(error @ Error::InvalidInput(_)) => {
-                tracing::warn!(
-                    error_type = error.error_type(),
-                    outcome = "error",
-                    "assessment run not started"
-                );
+        if let Err(error) = &result {
+            let error_type = error.error_type();
+            // An InvalidInput message quotes the payload, which is logged only at debug level.
+            if let Error::InvalidInput(_) = error {
+                tracing::warn!(error_type, outcome = "error", "assessment run not started");
                 tracing::debug!(%error, "invalid input");
+            } else {
+                tracing::warn!(error_type, %error, outcome = "error", "assessment run not started");
             }
-            Err(error) => {
-                tracing::warn!(error_type = error.error_type(), %error, outcome = "error", "assessment run not started")
-            }
-            Ok(_) => {}
         }
         result
     }

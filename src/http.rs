@@ -1,15 +1,9 @@
-//! The HTTPS client every AWS call goes through: rustls with ring, trusting the root certificates
-//! that AWS service endpoints chain to.
-//!
-//! Why not the SDK's default client: it trusts the platform's store, which it reads at start-up (on
-//! a typical Linux, every file of `/etc/ssl/certs`), and every HTTP connector the SDK builds (three
-//! before the first call returns) parses the whole store again from PEM. That was most of the
-//! function's cold start. AWS endpoints present certificates of Amazon Trust Services, so the
-//! function trusts its roots (Amazon Root CA 1–4 and Starfield Services Root G2, as shipped in
-//! Mozilla's set by `webpki-root-certs`, checked in as src/aws_roots.pem): five certificates to
-//! parse instead of ~150, and no search among them at start-up. `SSL_CERT_FILE`, when set, adds the
-//! certificates of that PEM file (for a TLS-inspecting proxy, say, or a partition whose endpoints use
-//! another CA).
+//! The HTTPS client every AWS call goes through: rustls with ring, trusting the five Amazon Trust
+//! Services roots that AWS endpoints chain to (src/aws_roots.pem, as `webpki-root-certs` ships them).
+//! Why not the SDK's default client: it parses the platform's whole store (~150 certificates) from
+//! PEM for each of the connectors it builds, most of the cold start (docs/cold-start.md).
+//! `SSL_CERT_FILE`, when set, adds that file's certificates (a TLS-inspecting proxy, say, or a
+//! partition whose endpoints use another CA).
 
 use aws_sdk_databasemigration::config::SharedHttpClient;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};

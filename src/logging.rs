@@ -1,13 +1,11 @@
-//! Log set-up, following Lambda's advanced logging controls: `AWS_LAMBDA_LOG_LEVEL` and
-//! `AWS_LAMBDA_LOG_FORMAT`, with `RUST_LOG` for local runs.
+//! Log set-up, following Lambda's advanced logging controls (`AWS_LAMBDA_LOG_LEVEL`,
+//! `AWS_LAMBDA_LOG_FORMAT`), with `RUST_LOG` for local runs.
 //!
-//! Why our own and not lambda_runtime's subscriber (or tracing-subscriber's JSON format): Lambda's
-//! log-level filter needs an RFC 3339 `timestamp` on each JSON line, or it files the line as `INFO`
-//! and drops it at `WARN` and above ("Log-level filtering"); Lambda's own JSON lines carry
-//! `requestId` at the top level ("Configuring JSON and plain text log formats"), which neither
-//! puts there from lambda_runtime's invocation span (`requestId`, `xrayTraceId`); the runtime's
-//! filter reads `FATAL` as `INFO`, and its `EnvFilter` maps ~170 KB of regular-expression code at
-//! every cold start. Text lines are tracing-subscriber's, without a timestamp (Lambda adds one).
+//! Why not lambda_runtime's subscriber or tracing-subscriber's JSON format: Lambda's level filter
+//! drops a JSON line without an RFC 3339 `timestamp` at `WARN` and above ("Log-level filtering");
+//! Lambda's own lines carry `requestId` at the top level, where neither puts the invocation span's;
+//! the runtime reads `FATAL` as `INFO`, and its `EnvFilter` maps ~170 KB of regex code at start-up.
+//! Text lines are tracing-subscriber's, without a timestamp (Lambda adds one).
 
 use std::fmt;
 use std::time::SystemTime;

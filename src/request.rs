@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Defaults, Selection};
+use crate::config::Defaults;
 use crate::error::Error;
 use crate::naming::{self, NameSeed};
 use crate::payload::{Invocation, Origin, Tag};
@@ -61,7 +61,6 @@ pub fn resolve(
     )?;
     let task_id = validate::task_arn(&replication_task_arn)
         .map_err(|why| invalid(task_member, &replication_task_arn, &why))?;
-
     let service_access_role_arn = required(
         payload.service_access_role_arn.as_deref(),
         defaults.service_access_role_arn.as_deref(),
@@ -70,7 +69,6 @@ pub fn resolve(
     )?;
     validate::role_arn(&service_access_role_arn)
         .map_err(|why| invalid("ServiceAccessRoleArn", &service_access_role_arn, &why))?;
-
     let result_location_bucket = required(
         payload.result_location_bucket.as_deref(),
         defaults.result_location_bucket.as_deref(),
@@ -112,15 +110,12 @@ pub fn resolve(
     };
 
     // IncludeOnly and Exclude are one choice: a payload that makes it replaces the default's.
-    let Selection {
-        include_only,
-        exclude,
-    } = match (&payload.include_only, &payload.exclude) {
-        (None, None) => defaults.selection.clone(),
-        (include_only, exclude) => Selection {
-            include_only: include_only.clone().unwrap_or_default(),
-            exclude: exclude.clone().unwrap_or_default(),
-        },
+    let (include_only, exclude) = match (&payload.include_only, &payload.exclude) {
+        (None, None) => (defaults.include_only.clone(), defaults.exclude.clone()),
+        (include_only, exclude) => (
+            include_only.clone().unwrap_or_default(),
+            exclude.clone().unwrap_or_default(),
+        ),
     };
     if !include_only.is_empty() && !exclude.is_empty() {
         return Err(Error::invalid_input(
@@ -439,7 +434,7 @@ mod tests {
         assert!(message.contains("IncludeOnly and Exclude"), "{message}");
 
         let mut defaults = env_defaults();
-        defaults.selection.include_only = vec!["default-check".into()];
+        defaults.include_only = vec!["default-check".into()];
         let request = resolve_with(json!({"ReplicationTaskArn": TASK}), &defaults).unwrap();
         assert_eq!(request.include_only, ["default-check"]);
         let request = resolve_with(

@@ -100,7 +100,7 @@ fn dms_arn<'a>(value: &'a str, kind: &str, noun: &str, what: &str) -> Result<&'a
         .ok_or_else(|| {
             format!(
                 "names a DMS {} resource, not {what} ({shape})",
-                quoted(resource_kind(arn.resource))
+                quoted(arn.resource.split(':').next().unwrap_or_default())
             )
         })?;
     if id.is_empty()
@@ -111,10 +111,6 @@ fn dms_arn<'a>(value: &'a str, kind: &str, noun: &str, what: &str) -> Result<&'a
         return Err(format!("has an invalid {noun} id {} ({shape})", quoted(id)));
     }
     Ok(id)
-}
-
-fn resource_kind(resource: &str) -> &str {
-    resource.split(':').next().unwrap_or(resource)
 }
 
 /// Checks an IAM role ARN: `arn:<partition>:iam::<account>:role/<path/name>`.

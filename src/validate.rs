@@ -21,26 +21,31 @@ pub fn quoted(value: &str) -> String {
     }
 }
 
-/// An ARN split into the fields the checks look at.
-struct Arn<'a> {
-    service: &'a str,
-    region: &'a str,
-    account: &'a str,
-    resource: &'a str,
-}
-
-/// Splits `arn:<partition>:<service>:<region>:<account>:<resource>` and checks the partition.
-fn split_arn(value: &str) -> Option<Arn<'_>> {
-    let mut parts = value.splitn(6, ':');
-    if parts.next()? != "arn" || !is_partition(parts.next()?) {
-        return None;
+/// The resource of `arn:<partition>:<service>:<region>:<account>:<resource>` when the partition,
+/// service, region (none for IAM) and 12-digit account are valid; otherwise why not, with `shape`.
+fn arn_resource<'a>(
+    value: &'a str,
+    service: &str,
+    what: &str,
+    shape: &str,
+) -> Result<&'a str, String> {
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let [arn, partition, svc, region, account, resource] = parts[..] else {
+        return Err(format!("is not an ARN of the form {shape}"));
+    };
+    if arn != "arn" || !is_partition(partition) {
+        return Err(format!("is not an ARN of the form {shape}"));
     }
-    Some(Arn {
-        service: parts.next()?,
-        region: parts.next()?,
-        account: parts.next()?,
-        resource: parts.next()?,
-    })
+    let region_ok = if service == "iam" {
+        region.is_empty()
+    } else {
+        is_region(region)
+    };
+    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    if svc != service || !region_ok || !account_ok {
+        return Err(format!("is not {what} ARN of the form {shape}"));
+    }
+    Ok(resource)
 }
 
 /// A non-empty run of lower-case letters.
@@ -66,10 +71,6 @@ fn is_region(value: &str) -> bool {
     })
 }
 
-fn is_account(value: &str) -> bool {
-    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Checks a DMS replication task ARN and returns its resource id.
 pub fn task_arn(value: &str) -> Result<&str, String> {
     dms_arn(value, "task", "task", "a replication task")
@@ -89,25 +90,20 @@ pub fn assessment_run_arn(value: &str) -> Result<&str, String> {
 /// `what` name the kind in messages.
 fn dms_arn<'a>(value: &'a str, kind: &str, noun: &str, what: &str) -> Result<&'a str, String> {
     let shape = format!("arn:<partition>:dms:<region>:<12-digit account>:{kind}:<id>");
-    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {shape}"))?;
-    if arn.service != "dms" || !is_region(arn.region) || !is_account(arn.account) {
-        return Err(format!("is not a DMS {noun} ARN of the form {shape}"));
-    }
-    let id = arn
-        .resource
+    let resource = arn_resource(value, "dms", &format!("a DMS {noun}"), &shape)?;
+    let Some(id) = resource
         .strip_prefix(kind)
         .and_then(|rest| rest.strip_prefix(':'))
-        .ok_or_else(|| {
-            format!(
-                "names a DMS {} resource, not {what} ({shape})",
-                quoted(arn.resource.split(':').next().unwrap_or_default())
-            )
-        })?;
-    if id.is_empty()
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    else {
+        let named = quoted(resource.split(':').next().unwrap_or_default());
+        return Err(format!(
+            "names a DMS {named} resource, not {what} ({shape})"
+        ));
+    };
+    let id_ok = id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if id.is_empty() || !id_ok {
         return Err(format!("has an invalid {noun} id {} ({shape})", quoted(id)));
     }
     Ok(id)
@@ -116,16 +112,15 @@ fn dms_arn<'a>(value: &'a str, kind: &str, noun: &str, what: &str) -> Result<&'a
 /// Checks an IAM role ARN: `arn:<partition>:iam::<account>:role/<path/name>`.
 pub fn role_arn(value: &str) -> Result<(), String> {
     const SHAPE: &str = "arn:<partition>:iam::<12-digit account>:role/<name>";
-    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {SHAPE}"))?;
-    let name = arn.resource.strip_prefix("role/");
-    let name_ok = name.is_some_and(|name| {
+    let resource = arn_resource(value, "iam", "an IAM role", SHAPE)?;
+    let name_ok = resource.strip_prefix("role/").is_some_and(|name| {
         !name.is_empty()
             && !name.ends_with('/')
             && name
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b))
     });
-    if arn.service != "iam" || !arn.region.is_empty() || !is_account(arn.account) || !name_ok {
+    if !name_ok {
         return Err(format!("is not an IAM role ARN of the form {SHAPE}"));
     }
     Ok(())
@@ -135,17 +130,17 @@ pub fn role_arn(value: &str) -> Result<(), String> {
 /// and the DMS User Guide says that DMS does not work with KMS key aliases (docs/aws-facts.md).
 pub fn kms_key_arn(value: &str) -> Result<(), String> {
     const SHAPE: &str = "arn:<partition>:kms:<region>:<12-digit account>:key/<key id>";
-    let arn = split_arn(value).ok_or_else(|| format!("is not an ARN of the form {SHAPE}"))?;
-    if arn.resource.starts_with("alias/") {
+    let resource = arn_resource(value, "kms", "a KMS key", SHAPE)?;
+    if resource.starts_with("alias/") {
         return Err(format!(
             "is an alias ARN; DMS takes the key's own ARN, of the form {SHAPE}"
         ));
     }
     // Key ids are UUIDs, or `mrk-` and 32 hex digits for multi-Region keys.
-    let key_ok = arn.resource.strip_prefix("key/").is_some_and(|id| {
+    let key_ok = resource.strip_prefix("key/").is_some_and(|id| {
         !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     });
-    if arn.service != "kms" || !is_region(arn.region) || !is_account(arn.account) || !key_ok {
+    if !key_ok {
         return Err(format!("is not a KMS key ARN of the form {SHAPE}"));
     }
     Ok(())

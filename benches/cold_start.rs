@@ -1,7 +1,11 @@
 //! Cold start, first invocation, warm overhead and peak memory of the function against the smallest
 //! `lambda_runtime` function (benches/baseline.rs), both built by `cargo lambda build --release`.
 //!
-//! `cargo bench --bench cold_start -- [--runs N] [--warm N] [--json FILE] [--skip-build]`
+//! `cargo bench --bench cold_start -- [--runs N] [--warm N] [--json FILE] [--skip-build]
+//! [--baseline PATH]`
+//!
+//! `--baseline PATH` measures against that binary instead of benches/baseline.rs (which is then not
+//! built): a bare function built elsewhere, with other dependencies or another profile.
 //!
 //! Each run starts a fresh process as template.yaml deploys it (Lambda's environment, JSON logs at
 //! INFO read through a pipe; see [`LAMBDA_ENVIRONMENT`]) under the end-to-end tests' Lambda Runtime
@@ -37,6 +41,8 @@ struct Options {
     warm: usize,
     json: Option<PathBuf>,
     build: bool,
+    /// A baseline binary built elsewhere, instead of benches/baseline.rs.
+    baseline: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -45,6 +51,7 @@ fn options() -> Options {
         warm: 300,
         json: None,
         build: true,
+        baseline: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -53,6 +60,7 @@ fn options() -> Options {
             "--warm" => options.warm = args.next().and_then(|n| n.parse().ok()).expect("--warm N"),
             "--json" => options.json = Some(args.next().expect("--json FILE").into()),
             "--skip-build" => options.build = false,
+            "--baseline" => options.baseline = Some(args.next().expect("--baseline PATH").into()),
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
@@ -326,6 +334,14 @@ fn machine() -> String {
     format!("{date}, {cpu}, {cores} cores, {}", std::env::consts::ARCH)
 }
 
+/// Which binary the baseline is, for the report.
+fn baseline_description(options: &Options) -> String {
+    match &options.baseline {
+        Some(path) => format!("{} (given with --baseline)", path.display()),
+        None => "benches/baseline.rs, built with the function's release profile".into(),
+    }
+}
+
 /// The targets the function is held to, each with the measured figure and whether it is met.
 fn targets(baseline: &Report, function: &Report, zip_bytes: Option<u64>) -> Vec<(String, bool)> {
     let cold = function.cold_ms.median / baseline.cold_ms.median;
@@ -365,10 +381,20 @@ fn main() {
     if options.build {
         cargo_lambda(&["--bin", "dms-assessment-run"]);
         cargo_lambda(&["--bin", "dms-assessment-run", "--output-format", "zip"]);
-        cargo_lambda(&["--bin", "baseline"]);
+        if options.baseline.is_none() {
+            cargo_lambda(&["--bin", "baseline"]);
+        }
     }
     let function_bin = lambda_dir.join("dms-assessment-run/bootstrap");
-    let baseline_bin = lambda_dir.join("baseline/bootstrap");
+    let baseline_bin = options
+        .baseline
+        .clone()
+        .unwrap_or_else(|| lambda_dir.join("baseline/bootstrap"));
+    assert!(
+        baseline_bin.is_file(),
+        "no baseline at {}",
+        baseline_bin.display()
+    );
     let zip_bytes = std::fs::metadata(lambda_dir.join("dms-assessment-run/bootstrap.zip"))
         .map(|m| m.len())
         .ok();
@@ -384,10 +410,12 @@ fn main() {
         );
         };
     println!(
-        "\n{}\n{} fresh processes each, {} warm invocations per process; median (min–max)\n",
+        "\n{}\n{} fresh processes each, {} warm invocations per process; median (min–max)\n\
+         baseline: {}\n",
         machine(),
         options.runs,
-        options.warm
+        options.warm,
+        baseline_description(&options)
     );
     println!("| measure | baseline | function | function / baseline |");
     println!("| --- | --- | --- | --- |");
@@ -459,6 +487,7 @@ fn main() {
         };
         let out = json!({
             "machine": machine(),
+            "baseline_binary": baseline_description(&options),
             "runs": options.runs,
             "warm_invocations": options.warm,
             "baseline": report(&baseline),

@@ -2,10 +2,15 @@
 //! `lambda_runtime` function (benches/baseline.rs), both built by `cargo lambda build --release`.
 //!
 //! `cargo bench --bench cold_start -- [--runs N] [--warm N] [--json FILE] [--skip-build]
-//! [--baseline PATH]`
+//! [--baseline PATH] [--cold-cache]`
 //!
 //! `--baseline PATH` measures against that binary instead of benches/baseline.rs (which is then not
 //! built): a bare function built elsewhere, with other dependencies or another profile.
+//!
+//! `--cold-cache` evicts each binary's file from the page cache (`posix_fadvise(POSIX_FADV_DONTNEED)`)
+//! before every start, so that the process reads its code from storage, as a first start after
+//! deployment does; it checks that none of the file's pages are left resident (`mincore`). Without
+//! it the same two binaries run over and over from the page cache.
 //!
 //! Each run starts a fresh process as template.yaml deploys it (Lambda's environment, JSON logs at
 //! INFO read through a pipe; see [`LAMBDA_ENVIRONMENT`]) under the end-to-end tests' Lambda Runtime
@@ -43,6 +48,8 @@ struct Options {
     build: bool,
     /// A baseline binary built elsewhere, instead of benches/baseline.rs.
     baseline: Option<PathBuf>,
+    /// Evict each binary from the page cache before every start.
+    cold_cache: bool,
 }
 
 fn options() -> Options {
@@ -52,6 +59,7 @@ fn options() -> Options {
         json: None,
         build: true,
         baseline: None,
+        cold_cache: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -61,6 +69,7 @@ fn options() -> Options {
             "--json" => options.json = Some(args.next().expect("--json FILE").into()),
             "--skip-build" => options.build = false,
             "--baseline" => options.baseline = Some(args.next().expect("--baseline PATH").into()),
+            "--cold-cache" => options.cold_cache = true,
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
@@ -167,7 +176,41 @@ struct Sample {
     log_lines: usize,
 }
 
-async fn run_once(binary: &Path, warm: usize) -> Sample {
+/// Drops the file's pages from the page cache, and checks that none is left resident.
+fn evict(binary: &Path) {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(binary).expect("open the binary");
+    file.sync_all().expect("write the binary out"); // dirty pages are not dropped
+    let len = file.metadata().unwrap().len() as usize;
+    let fd = file.as_raw_fd();
+    // SAFETY: plain system calls on an open descriptor, and on a read-only mapping of `len` bytes
+    // that is unmapped before it returns; `resident` has one byte per page of it.
+    let resident = unsafe {
+        assert_eq!(libc::posix_fadvise(fd, 0, 0, libc::POSIX_FADV_DONTNEED), 0);
+        let map = libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            fd,
+            0,
+        );
+        assert_ne!(map, libc::MAP_FAILED, "mmap the binary");
+        let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
+        let mut pages = vec![0u8; len.div_ceil(page)];
+        assert_eq!(libc::mincore(map, len, pages.as_mut_ptr()), 0, "mincore");
+        libc::munmap(map, len);
+        pages.iter().filter(|p| *p & 1 == 1).count()
+    };
+    assert_eq!(
+        resident,
+        0,
+        "{} still has pages in the page cache",
+        binary.display()
+    );
+}
+
+async fn run_once(binary: &Path, warm: usize, cold_cache: bool) -> Sample {
     let payload =
         serde_json::to_vec(&json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "bench"}))
             .unwrap();
@@ -183,6 +226,9 @@ async fn run_once(binary: &Path, warm: usize) -> Sample {
         .mount(&dms)
         .await;
 
+    if cold_cache {
+        evict(binary);
+    }
     let started = Instant::now();
     let mut process = Command::new(binary)
         .env_clear()
@@ -262,22 +308,24 @@ struct Report {
 }
 
 /// Runs both binaries `options.runs` times, interleaved, so that a slow spell of the machine weighs
-/// on both alike; one discarded run of each first brings both binaries into the page cache.
+/// on both alike; one discarded run of each first brings both binaries into the page cache (or, with
+/// `--cold-cache`, warms up the rest of the machinery only).
 async fn measure(baseline: &Path, function: &Path, options: &Options) -> (Report, Report) {
-    run_once(baseline, 1).await;
-    run_once(function, 1).await;
+    let cold = options.cold_cache;
+    run_once(baseline, 1, cold).await;
+    run_once(function, 1, cold).await;
     let (mut baseline_samples, mut function_samples) = (Vec::new(), Vec::new());
     for run in 0..options.runs {
         // Each binary goes first in every other pair, so that neither always follows the other's
         // teardown; a pause lets the previous run's servers wind down.
         if run % 2 == 0 {
-            baseline_samples.push(run_once(baseline, options.warm).await);
+            baseline_samples.push(run_once(baseline, options.warm, cold).await);
             settle().await;
-            function_samples.push(run_once(function, options.warm).await);
+            function_samples.push(run_once(function, options.warm, cold).await);
         } else {
-            function_samples.push(run_once(function, options.warm).await);
+            function_samples.push(run_once(function, options.warm, cold).await);
             settle().await;
-            baseline_samples.push(run_once(baseline, options.warm).await);
+            baseline_samples.push(run_once(baseline, options.warm, cold).await);
         }
         settle().await;
     }
@@ -339,6 +387,15 @@ fn baseline_description(options: &Options) -> String {
     match &options.baseline {
         Some(path) => format!("{} (given with --baseline)", path.display()),
         None => "benches/baseline.rs, built with the function's release profile".into(),
+    }
+}
+
+/// Whether the binaries start from the page cache, for the report.
+fn page_cache(options: &Options) -> &'static str {
+    if options.cold_cache {
+        "cold (each binary evicted before every start, --cold-cache)"
+    } else {
+        "warm (the binaries stay cached between starts)"
     }
 }
 
@@ -411,11 +468,12 @@ fn main() {
         };
     println!(
         "\n{}\n{} fresh processes each, {} warm invocations per process; median (min–max)\n\
-         baseline: {}\n",
+         baseline: {}\npage cache: {}\n",
         machine(),
         options.runs,
         options.warm,
-        baseline_description(&options)
+        baseline_description(&options),
+        page_cache(&options)
     );
     println!("| measure | baseline | function | function / baseline |");
     println!("| --- | --- | --- | --- |");
@@ -488,6 +546,7 @@ fn main() {
         let out = json!({
             "machine": machine(),
             "baseline_binary": baseline_description(&options),
+            "page_cache": page_cache(&options),
             "runs": options.runs,
             "warm_invocations": options.warm,
             "baseline": report(&baseline),

@@ -37,6 +37,18 @@ impl Error {
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput(message.into())
     }
+
+    /// Logs an invocation that failed with this error, `what` saying what did not happen. An
+    /// `InvalidInput` message may quote the payload, which is logged only at debug level.
+    pub(crate) fn log(&self, what: &str) {
+        let error_type = self.error_type();
+        if let Error::InvalidInput(_) = self {
+            tracing::warn!(error_type, outcome = "error", "{what}");
+            tracing::debug!(error = %self, "invalid input");
+        } else {
+            tracing::warn!(error_type, error = %self, outcome = "error", "{what}");
+        }
+    }
 }
 
 /// The Lambda runtime logs every handler error with `{:?}` at ERROR level. An `InvalidInput` message

@@ -34,14 +34,7 @@ impl App {
         let (event, context) = event.into_parts();
         let result = self.start(event, context.deadline).await;
         if let Err(error) = &result {
-            let error_type = error.error_type();
-            // An InvalidInput message quotes the payload, which is logged only at debug level.
-            if let Error::InvalidInput(_) = error {
-                tracing::warn!(error_type, outcome = "error", "assessment run not started");
-                tracing::debug!(%error, "invalid input");
-            } else {
-                tracing::warn!(error_type, %error, outcome = "error", "assessment run not started");
-            }
+            error.log("assessment run not started");
         }
         result
     }

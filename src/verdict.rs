@@ -423,18 +423,7 @@ impl VerdictApp {
         let (event, context) = event.into_parts();
         let result = self.judge(event, context.deadline).await;
         match &result {
-            // Its message may quote the payload, which is logged only at debug level.
-            Err(error @ Error::InvalidInput(_)) => {
-                tracing::warn!(
-                    error_type = error.error_type(),
-                    outcome = "error",
-                    "no verdict"
-                );
-                tracing::debug!(%error, "invalid input");
-            }
-            Err(error) => {
-                tracing::warn!(error_type = error.error_type(), %error, outcome = "error", "no verdict")
-            }
+            Err(error) => error.log("no verdict"),
             Ok(output) => tracing::info!(
                 run_arn = %output.replication_task_assessment_run_arn,
                 status = %output.status,

@@ -10,13 +10,14 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use std::io::Write;
+
 use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id};
 use tracing::{Event, Metadata, Subscriber};
-use tracing_subscriber::field::RecordFields;
-use tracing_subscriber::filter::{FilterFn, LevelFilter, Targets};
-use tracing_subscriber::fmt::format::Writer;
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields, MakeWriter};
-use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 
 /// What the environment asks of the logs.
@@ -73,15 +74,8 @@ where
 {
     let registry = tracing_subscriber::registry();
     if settings.json {
-        let layer = tracing_subscriber::fmt::layer()
-            .fmt_fields(InvocationFields)
-            .event_format(JsonLines)
-            .with_writer(writer);
-        tracing::Dispatch::new(
-            registry
-                .with(keeping_invocation_spans(settings.filter))
-                .with(layer),
-        )
+        let filter = settings.filter;
+        tracing::Dispatch::new(registry.with(JsonLines { filter, writer }))
     } else {
         let layer = tracing_subscriber::fmt::layer()
             .with_target(false)
@@ -97,82 +91,70 @@ const INVOCATION_SPAN: &str = "Lambda runtime invoke";
 /// The fields of that span that every line logged inside it carries.
 const INVOCATION_FIELDS: [&str; 3] = ["requestId", "xrayTraceId", "tenantId"];
 
-/// `filter`, except that the invocation span is always kept: lambda_runtime opens it at `INFO`, and
-/// the lines logged inside it at `WARN` or `ERROR` need its `requestId`. A span writes no line of
-/// its own.
-fn keeping_invocation_spans(
-    filter: Targets,
-) -> FilterFn<impl Fn(&Metadata<'_>) -> bool + Send + Sync + 'static> {
-    let max = Layer::<tracing_subscriber::Registry>::max_level_hint(&filter)
-        .unwrap_or(LevelFilter::TRACE);
-    let keep_spans = max != LevelFilter::OFF;
-    FilterFn::new(move |metadata: &Metadata<'_>| {
-        (keep_spans && metadata.is_span() && metadata.name() == INVOCATION_SPAN)
-            || filter.would_enable(metadata.target(), metadata.level())
-    })
-    .with_max_level_hint(if keep_spans {
-        max.max(LevelFilter::INFO)
-    } else {
-        max
-    })
-}
-
-/// Formats a span's fields for the JSON lines: only the invocation fields are kept, as members of
-/// a JSON object (`,"requestId":"…"`), ready to be copied into each line logged inside the span.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct InvocationFields;
-
-impl<'w> FormatFields<'w> for InvocationFields {
-    fn format_fields<R: RecordFields>(&self, mut writer: Writer<'w>, fields: R) -> fmt::Result {
-        let mut visitor = Fields::default();
-        fields.record(&mut visitor);
-        writer.write_str(&visitor.invocation)
-    }
-
-    fn add_fields(
-        &self,
-        current: &'w mut FormattedFields<Self>,
-        fields: &tracing::span::Record<'_>,
-    ) -> fmt::Result {
-        // Members are appended as they are, without the default's separating space.
-        self.format_fields(current.as_writer(), fields)
-    }
-}
-
 /// One JSON object per line, in the shape of Lambda's own JSON application logs: `timestamp`,
 /// `level`, `message`, then `requestId` and `xrayTraceId` inside an invocation, then the event's
 /// own fields, all at the top level.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct JsonLines;
+struct JsonLines<W> {
+    filter: Targets,
+    writer: W,
+}
 
-impl<S> FormatEvent<S, InvocationFields> for JsonLines
+/// The invocation span's fields as JSON object members (`,"requestId":"…"`), kept with the span.
+struct InvocationMembers(String);
+
+impl<S, W> Layer<S> for JsonLines<W>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + 'static,
 {
-    fn format_event(
-        &self,
-        ctx: &FmtContext<'_, S, InvocationFields>,
-        mut writer: Writer<'_>,
-        event: &Event<'_>,
-    ) -> fmt::Result {
+    /// The filter's, except that the invocation span is always kept: lambda_runtime opens it at
+    /// `INFO`, and the lines logged inside it at `WARN` or `ERROR` need its `requestId`.
+    fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
+        (metadata.is_span() && metadata.name() == INVOCATION_SPAN)
+            || self
+                .filter
+                .would_enable(metadata.target(), metadata.level())
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        let max = Layer::<S>::max_level_hint(&self.filter)?;
+        Some(if max == LevelFilter::OFF {
+            max
+        } else {
+            max.max(LevelFilter::INFO)
+        })
+    }
+
+    fn on_new_span(&self, attributes: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        if let Some(span) = ctx.span(id).filter(|span| span.name() == INVOCATION_SPAN) {
+            let mut fields = Fields::default();
+            attributes.record(&mut fields);
+            span.extensions_mut()
+                .insert(InvocationMembers(fields.invocation));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let span = ctx
-            .event_scope()
-            .and_then(|mut scope| scope.find(|span| span.name() == INVOCATION_SPAN));
-        let extensions = span.as_ref().map(|span| span.extensions());
-        let invocation = extensions
-            .as_ref()
-            .and_then(|e| e.get::<FormattedFields<InvocationFields>>())
-            .map_or("", |members| &members.fields);
-        writeln!(
-            writer,
-            "{{\"timestamp\":\"{}\",\"level\":\"{}\",\"message\":{}{invocation}{}}}",
+        let invocation = ctx.event_scope(event).and_then(|scope| {
+            let mut spans = scope.from_root();
+            spans.find_map(|span| {
+                span.extensions()
+                    .get::<InvocationMembers>()
+                    .map(|m| m.0.clone())
+            })
+        });
+        let line = format!(
+            "{{\"timestamp\":\"{}\",\"level\":\"{}\",\"message\":{}{}{}}}\n",
             timestamp(SystemTime::now()),
             event.metadata().level().as_str(),
             json(fields.message.as_deref().unwrap_or("")),
+            invocation.unwrap_or_default(),
             fields.rest
-        )
+        );
+        // A line that cannot be written is lost, as with tracing-subscriber's own layers.
+        let _ = self.writer.make_writer().write_all(line.as_bytes());
     }
 }
 

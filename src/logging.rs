@@ -149,7 +149,7 @@ where
             "{{\"timestamp\":\"{}\",\"level\":\"{}\",\"message\":{}{}{}}}\n",
             timestamp(SystemTime::now()),
             event.metadata().level().as_str(),
-            json(fields.message.as_deref().unwrap_or("")),
+            json(&fields.message),
             invocation.unwrap_or_default(),
             fields.rest
         );
@@ -162,7 +162,7 @@ where
 /// and the invocation fields as members again, unrenamed, for a span (`invocation`).
 #[derive(Default)]
 struct Fields {
-    message: Option<String>,
+    message: String,
     rest: String,
     invocation: String,
 }
@@ -171,7 +171,7 @@ impl Fields {
     fn value(&mut self, field: &Field, value: impl serde::Serialize + fmt::Display) {
         let name = field.name();
         if name == "message" {
-            self.message = Some(value.to_string());
+            self.message = value.to_string();
         } else if INVOCATION_FIELDS.contains(&name) {
             self.invocation += &member(name, &value);
             // A field named like one of the line's own keys is renamed.

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use aws_sdk_databasemigration::operation::describe_replication_task_assessment_runs::DescribeReplicationTaskAssessmentRunsOutput;
@@ -21,7 +20,6 @@ use common::*;
 use dms_assessment_run::verdict::{VerdictApp, RUN_ARN_FILTER};
 use dms_assessment_run::Error;
 use serde_json::{json, Value};
-use tokio::io::AsyncReadExt;
 use wiremock::matchers::{body_partial_json, header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -548,33 +546,17 @@ async fn the_binary_answers_verdicts_and_errors_through_the_runtime_api() {
     let count = payloads.len();
     let runtime = RuntimeApi::start(payloads, count).await;
 
-    let mut process = tokio::process::Command::new(env!("CARGO_BIN_EXE_dms-assessment-verdict"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "dms-assessment-verdict")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-        .env("AWS_LAMBDA_LOG_LEVEL", "INFO")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "AKIDE2ETEST")
-        .env("AWS_SECRET_ACCESS_KEY", "e2e-secret-access-key")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms.uri())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the verdict binary starts");
-    let mut stdout = process.stdout.take().expect("piped stdout");
-    let logs = tokio::spawn(async move {
-        let mut logs = Vec::new();
-        stdout.read_to_end(&mut logs).await.ok();
-        String::from_utf8_lossy(&logs).into_owned()
-    });
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_dms-assessment-verdict"));
+    binary::lambda_environment(
+        &mut command,
+        "dms-assessment-verdict",
+        &runtime,
+        &dms.uri(),
+        "INFO",
+    );
+    let function = binary::Function::spawn(command);
     runtime.answers(count).await;
-    process.kill().await.ok();
-    let logs = logs.await.unwrap_or_default();
+    let logs = function.stop().await;
 
     let passed = runtime.answer(0);
     assert_eq!(passed.kind, "response", "{:?}", passed.body);

@@ -11,7 +11,6 @@
 //! `scripts/test` runs `tests/runtime_api.rs` a second time with both set.
 
 use std::path::{Path, PathBuf};
-
 use std::process::Stdio;
 
 use tokio::io::AsyncReadExt;
@@ -84,21 +83,7 @@ impl Function {
         without: &[&str],
     ) -> Function {
         let mut command = function_command();
-        command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
-            .env("AWS_LAMBDA_FUNCTION_NAME", "dms-assessment-run")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-            .env("AWS_LAMBDA_LOG_LEVEL", log_level)
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "AKIDE2ETEST")
-            .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms)
+        lambda_environment(&mut command, "dms-assessment-run", runtime, dms, log_level)
             .env("SERVICE_ACCESS_ROLE_ARN", ROLE)
             .env("RESULT_LOCATION_BUCKET", BUCKET)
             .env("RESULT_LOCATION_FOLDER", "")
@@ -106,12 +91,16 @@ impl Function {
         for name in without {
             command.env_remove(name);
         }
+        Function::spawn(command)
+    }
+
+    /// Starts `command`, its logs read as they come: a full pipe would block the function.
+    pub fn spawn(mut command: Command) -> Function {
         let mut process = command
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .expect("the function binary starts");
-        // Read its logs as they come: a full pipe would block the function.
         let mut stdout = process.stdout.take().expect("piped stdout");
         let logs = tokio::spawn(async move {
             let mut logs = Vec::new();
@@ -126,4 +115,30 @@ impl Function {
         self.process.kill().await.ok();
         self.logs.await.expect("the logs were read")
     }
+}
+
+/// Gives `command` only the environment Lambda gives function `name` on `provided.al2023`, with
+/// `runtime` as its Runtime API, the DMS at `dms`, and JSON logs at `log_level`.
+pub fn lambda_environment<'c>(
+    command: &'c mut Command,
+    name: &str,
+    runtime: &RuntimeApi,
+    dms: &str,
+    log_level: &str,
+) -> &'c mut Command {
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.address())
+        .env("AWS_LAMBDA_FUNCTION_NAME", name)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .env("AWS_LAMBDA_LOG_LEVEL", log_level)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "AKIDE2ETEST")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms)
 }

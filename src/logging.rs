@@ -8,9 +8,8 @@
 //! Text lines are tracing-subscriber's, without a timestamp (Lambda adds one).
 
 use std::fmt;
-use std::time::SystemTime;
-
 use std::io::Write;
+use std::time::SystemTime;
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id};
@@ -137,20 +136,20 @@ where
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let invocation = ctx.event_scope(event).and_then(|scope| {
-            let mut spans = scope.from_root();
-            spans.find_map(|span| {
-                span.extensions()
-                    .get::<InvocationMembers>()
-                    .map(|m| m.0.clone())
-            })
-        });
+        let span = ctx
+            .event_scope(event)
+            .and_then(|mut scope| scope.find(|span| span.name() == INVOCATION_SPAN));
+        let extensions = span.as_ref().map(|span| span.extensions());
+        let invocation = extensions
+            .as_ref()
+            .and_then(|e| e.get::<InvocationMembers>())
+            .map_or("", |members| &members.0);
         let line = format!(
             "{{\"timestamp\":\"{}\",\"level\":\"{}\",\"message\":{}{}{}}}\n",
             timestamp(SystemTime::now()),
             event.metadata().level().as_str(),
             json(&fields.message),
-            invocation.unwrap_or_default(),
+            invocation,
             fields.rest
         );
         // A line that cannot be written is lost, as with tracing-subscriber's own layers.

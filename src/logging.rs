@@ -91,8 +91,8 @@ const INVOCATION_SPAN: &str = "Lambda runtime invoke";
 const INVOCATION_FIELDS: [&str; 3] = ["requestId", "xrayTraceId", "tenantId"];
 
 /// One JSON object per line, in the shape of Lambda's own JSON application logs: `timestamp`,
-/// `level`, `message`, then `requestId` and `xrayTraceId` inside an invocation, then the event's
-/// own fields, all at the top level.
+/// `level`, `message`, then `requestId`, `xrayTraceId` and `tenantId` inside an invocation, then
+/// the event's own fields, all at the top level.
 struct JsonLines<W> {
     filter: Targets,
     writer: W,
@@ -573,6 +573,34 @@ mod tests {
         assert_eq!(line["field_timestamp"], 1);
         assert_eq!(line["field_level"], "loud");
         assert_eq!(line["field_requestId"], "forged");
+    }
+
+    #[test]
+    fn lines_inside_lambda_runtimes_own_span_carry_its_ids_and_the_tenant() {
+        let mut context = lambda_runtime::Context::default();
+        context.request_id = "req-7".into();
+        context.xray_trace_id = Some("Root=1-00000000-000000000000000000000007".into());
+        context.tenant_id = Some("blue".into());
+        let lines = json_lines("WARN", || {
+            let span = lambda_runtime::layers::trace::request_span(&context);
+            let _entered = span.enter();
+            tracing::warn!(outcome = "error", "assessment run not started");
+        });
+        let keys: Vec<&str> = lines[0].keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "timestamp",
+                "level",
+                "message",
+                "requestId",
+                "xrayTraceId",
+                "tenantId",
+                "outcome"
+            ]
+        );
+        assert_eq!(lines[0]["requestId"], "req-7");
+        assert_eq!(lines[0]["tenantId"], "blue");
     }
 
     #[test]

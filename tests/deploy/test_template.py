@@ -49,12 +49,9 @@ def rule_pattern(template):
     pattern = json.loads(json.dumps(event["Properties"]["Pattern"]))
     default = template["Parameters"]["DmsEventIds"]["Default"]
     ids = [value.strip() for value in default.split(",")]
-    branches = pattern["detail"]["$or"]
-    assert [list(b) for b in branches] == [["eventId"], ["eventName"]]
-    for branch in branches:
-        (key,) = branch
-        assert branch[key] == {"Ref": "DmsEventIds"}
-        branch[key] = ids
+    # The identifier is matched in `detail.eventId` alone, as the User Guide's current sample carries it.
+    assert pattern["detail"] == {"eventId": {"Ref": "DmsEventIds"}}
+    pattern["detail"]["eventId"] = ids
     return EventPattern.load(json.dumps(pattern))
 
 
@@ -73,16 +70,33 @@ def test_the_dms_task_created_sample_matches_the_rule(template):
     assert rule_pattern(template).matches_event(created)
 
 
-def test_a_modified_task_matches_the_rule_under_either_key(template):
+def test_a_modified_task_matches_the_rule(template):
     pattern = rule_pattern(template)
     modified = sample("eventbridge-dms-task-state-change.json")
     modified["detail"]["eventId"] = "DMS-EVENT-0080"
     del modified["detail"]["eventType"]  # DMS publishes no eventType for it: the id alone decides
     assert pattern.matches_event(modified)
-    # The User Guide's own sample carries the identifier as `eventName`.
+
+
+def test_the_user_guide_sample_matches_when_its_id_is_listed_and_not_otherwise(template):
     as_in_the_guide = sample("eventbridge-dms-task-started-user-guide.json")
-    as_in_the_guide["detail"]["eventName"] = "DMS-EVENT-0080"
-    assert pattern.matches_event(as_in_the_guide)
+    # The User Guide's current sample: the identifier in `eventId`, the type `REPLICATION_TASK`.
+    assert as_in_the_guide["detail"]["eventId"] == "DMS-EVENT-0069"
+    assert as_in_the_guide["detail"]["type"] == "REPLICATION_TASK"
+    assert "eventName" not in as_in_the_guide["detail"]
+    assert as_in_the_guide["account"] == "012345678901"
+    assert as_in_the_guide["resources"][0].split(":")[4] == as_in_the_guide["account"]
+    # A task started (DMS-EVENT-0069) is not in the default list, so the sample as published does not match.
+    assert not rule_pattern(template).matches_event(as_in_the_guide)
+    # With DMS-EVENT-0069 among DmsEventIds it does.
+    event = template["Resources"]["AssessmentStateMachine"]["Properties"]["Events"]["DmsTaskEvent"]
+    pattern = json.loads(json.dumps(event["Properties"]["Pattern"]))
+    pattern["detail"]["eventId"] = ["DMS-EVENT-0074", "DMS-EVENT-0080", "DMS-EVENT-0069"]
+    assert EventPattern.load(json.dumps(pattern)).matches_event(as_in_the_guide)
+    # The key the guide's older sample used is not matched.
+    renamed = json.loads(json.dumps(as_in_the_guide))
+    renamed["detail"]["eventName"] = renamed["detail"].pop("eventId")
+    assert not EventPattern.load(json.dumps(pattern)).matches_event(renamed)
 
 
 def test_other_events_do_not_match_the_rule(template):
@@ -91,6 +105,10 @@ def test_other_events_do_not_match_the_rule(template):
     assert not pattern.matches_event(sample("eventbridge-custom.json"))
     # The User Guide's sample: a task started (DMS-EVENT-0069) is not ready for assessment.
     assert not pattern.matches_event(sample("eventbridge-dms-task-started-user-guide.json"))
+    for event_id in ["DMS-EVENT-0069", "DMS-EVENT-0079", "DMS-EVENT-0078", "DMS-EVENT-0073"]:
+        other = sample("eventbridge-dms-task-started-user-guide.json")
+        other["detail"]["eventId"] = event_id
+        assert not pattern.matches_event(other), event_id
     for event_id in ["DMS-EVENT-0069", "DMS-EVENT-0079", "DMS-EVENT-0078", "DMS-EVENT-0073"]:
         other = sample("eventbridge-dms-task-state-change.json")
         other["detail"]["eventId"] = event_id
@@ -247,8 +265,31 @@ def test_the_verdict_function_may_only_read_runs_and_their_assessments(template)
         "dms:DescribeReplicationTaskAssessmentRuns",
         "dms:DescribeReplicationTaskIndividualAssessments",
     ]
-    # Which resource DMS checks for a describe filtered by run is not documented.
-    assert statement["Resource"] == "*"
+    # This account's and Region's instances, tasks and runs: the types the Service Authorization Reference
+    # lists for these actions (individual-assessment is listed for neither).
+    assert [sub(arn) for arn in statement["Resource"]] == DESCRIBE_RUN_RESOURCES
+
+
+DESCRIBE_RUN_RESOURCES = [
+    "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:rep:*",
+    "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:task:*",
+    "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:assessment-run:*",
+]
+
+
+def test_every_grant_of_the_assessment_describes_is_on_this_accounts_resources(template):
+    describes = {"dms:DescribeReplicationTaskAssessmentRuns", "dms:DescribeReplicationTaskIndividualAssessments"}
+    granted = []
+    for name, statement in statements(template):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if describes & set(actions):
+            granted.append((name, statement.get("Sid")))
+            assert [sub(arn) for arn in statement["Resource"]] == DESCRIBE_RUN_RESOURCES, (name, statement)
+    assert granted == [
+        ("AssessmentRunFunction", "FindExistingRuns"),
+        ("VerdictFunction", "ReadAssessmentRuns"),
+        ("AssessmentStateMachine", "DescribeAssessmentRuns"),
+    ]
 
 
 def test_the_assessment_run_function_has_no_trigger_of_its_own_any_more(template):
@@ -284,6 +325,18 @@ def test_the_state_machine_may_put_only_verdict_events_on_the_default_bus(templa
         "ForAllValues:StringEquals": {"events:source": {"Ref": "VerdictEventSource"}},
         "Null": {"events:source": "false"},
     }
+
+
+def test_the_verdict_source_cannot_begin_with_aws(template):
+    # PutEvents refuses the `aws.` prefix; CloudFormation reads AllowedPattern as a Java regex, and a negative
+    # lookahead means the same in Java and in Python.
+    parameter = template["Parameters"]["VerdictEventSource"]
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert not pattern.fullmatch("aws.dms")
+    assert not pattern.fullmatch("aws.")
+    assert pattern.fullmatch("dms-assessment-run")
+    assert pattern.fullmatch("com.example.migrations")
+    assert pattern.fullmatch(parameter["Default"])
 
 
 def test_sns_publish_only_to_the_given_topic_and_only_when_one_is_given(template):
@@ -446,7 +499,11 @@ def test_the_fleet_may_put_only_its_events_and_write_only_reports(template):
     publish = sid(template, "FleetStateMachine", "PublishFleetReports")
     assert publish["Action"] == "events:PutEvents"
     assert sub(publish["Resource"]) == "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
-    assert publish["Condition"] == {"StringEquals": {"events:source": {"Ref": "VerdictEventSource"}}}
+    # `events:source` is multivalued: a set operator, and present (not Null), as PublishVerdicts.
+    assert publish["Condition"] == {
+        "ForAllValues:StringEquals": {"events:source": {"Ref": "VerdictEventSource"}},
+        "Null": {"events:source": "false"},
+    }
     write = sid(template, "FleetStateMachine", "WriteLargeReports")
     assert write["Action"] == "s3:PutObject"
     condition, created, given = write["Resource"]["Fn::If"]

@@ -9,14 +9,17 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { FLEET_DEFAULTS, FLEET_DEFINITION_FILE, runnable, substituted } from './definition.mjs';
+import { CAUSE_LIMIT_CHARS, HISTORY_EVENTS_LIMIT, PAYLOAD_LIMIT_BYTES, assertMargin, bytes, collect, eventsOfState, longestPath, measure, retriesSpent } from './limits.mjs';
 
 const ACCOUNT = '123456789012';
 const TASK = (id) => `arn:aws:dms:us-east-1:${ACCOUNT}:task:${id}`;
 const INSTANCE = `arn:aws:dms:us-east-1:${ACCOUNT}:rep:INSTANCEAAAABBBBCCCCDDDDEEEEFFFF`;
 const CHILD_NAME = /^[A-Za-z0-9_-]{1,80}$/;
-// The quotas a fleet execution must stay under (docs/aws-facts.md).
-const HISTORY_EVENTS_LIMIT = 25_000;
-const PAYLOAD_LIMIT_BYTES = 262_144;
+// DMS's default quota of tasks per account and Region, the fleet's cap (docs/aws-facts.md).
+const MAX_TASKS = 600;
+// Up to this many tasks the report carries each task's detail; above, the detail goes to the results bucket.
+const DETAILED_MAX_TASKS = 40;
+const PAGE_SIZE = 20;
 
 /** The single-run state machine's verdict for a task, as its output or its failure's cause carries it. */
 function verdictOf(taskArn, verdict, failing = []) {
@@ -78,7 +81,7 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
   const describe = async (request) => {
     calls.describe.push(request);
     assert.equal(request.WithoutSettings, true);
-    assert.equal(request.MaxRecords, 100);
+    assert.equal(request.MaxRecords, PAGE_SIZE);
     const page = pages[calls.describe.length - 1];
     assert.ok(page, 'no more pages');
     if (calls.describe.length > 1) assert.equal(request.Marker, pages[calls.describe.length - 2].Marker);
@@ -119,8 +122,9 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
             return JSON.parse(failed.message);
           }
         },
-        WriteReport: async (request) => {
+        WriteDetail: async (request) => {
           calls.putObject.push(request);
+          if (faults.putObject) throw Object.assign(new Error('Access Denied (Service: S3, Status Code: 403)'), { name: 'S3.S3Exception' });
           return { ETag: '"etag"' };
         },
         PublishReport: async (request) => {
@@ -129,13 +133,10 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
           return { Entries: [{ EventId: 'event-1' }], FailedEntryCount: 0 };
         },
       },
-      retryIntervalOverrides: { DescribeFirstPage: 0, DescribeNextPage: 0, ListTags: 0, AssessTask: 0, WriteReport: 0, PublishReport: 0 },
+      retryIntervalOverrides: { DescribeFirstPage: 0, DescribeNextPage: 0, ListTags: 0, AssessTask: 0, DescribeEarlierRun: 0, WriteDetail: 0, PublishReport: 0 },
     },
   });
-  const log = [];
-  const logged = (async () => {
-    for await (const event of execution.eventLogs) log.push(event);
-  })();
+  const log = collect(execution);
   let output;
   let error;
   try {
@@ -143,42 +144,14 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
   } catch (e) {
     error = e.cause ?? e;
   }
-  await logged;
+  await log.done;
   // Measured against the definition as written: its JSONata Pass states are Pass states, not the stand-in Tasks.
-  return { output, error, calls, measure: measure(JSON.parse(substituted(values, FLEET_DEFINITION_FILE)), log), log };
+  // Task parameters are measured as the handlers received them (the history's TaskScheduled events hold them).
+  const m = measure(JSON.parse(substituted(values, FLEET_DEFINITION_FILE)), log);
+  const parameters = Math.max(0, ...Object.values(calls).flat().map((request) => bytes(request)));
+  return { output, error, calls, measure: { ...m, parameters }, log };
 }
 
-/**
- * State transitions and history events of the execution, from its event log. aws-local-stepfunctions logs
- * execution, state and Map iteration events; Step Functions' history (GetExecutionHistory) has, for each of
- * those, one event, and for each Task state also TaskScheduled, TaskStarted and TaskSucceeded or TaskFailed (and
- * TaskSubmitted for a .sync task), and for each Map state MapStateStarted and MapStateSucceeded. Counted per
- * attempt (each retry repeats the Task events), and on the high side: the local log's StateFailed and
- * StateCaught count as events of their own.
- */
-function measure(definition, log) {
-  const types = {};
-  const collect = (states) => {
-    for (const [name, state] of Object.entries(states)) {
-      types[name] = state;
-      if (state.ItemProcessor) collect(state.ItemProcessor.States);
-    }
-  };
-  collect(definition.States);
-  let transitions = 0;
-  let events = 0;
-  for (const entry of log) {
-    events += 1;
-    if (entry.type !== 'StateEntered' && entry.type !== 'StateRetried') continue;
-    const state = types[entry.state.name];
-    if (entry.type === 'StateEntered') transitions += 1;
-    if (state.Type === 'Task') events += 3 + (String(state.Resource).endsWith('.sync:2') ? 1 : 0);
-    if (state.Type === 'Map' && entry.type === 'StateEntered') events += 2;
-  }
-  return { transitions, events };
-}
-
-const bytes = (value) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 describe('fleet state machine', () => {
   test('a list of tasks with mixed verdicts: one report, counts per verdict, the worst verdict, every task with its verdict', async () => {
@@ -335,8 +308,8 @@ describe('fleet state machine', () => {
     assert.equal(calls.child[0].Name, `f-${digest.slice(0, 32)}`);
   });
 
-  test('more than 500 tasks fail as TooManyTasks before any child starts', async () => {
-    const arns = Array.from({ length: 501 }, (_, i) => TASK(`T${i}`));
+  test(`more than ${MAX_TASKS} tasks fail as TooManyTasks before any child starts`, async () => {
+    const arns = Array.from({ length: MAX_TASKS + 1 }, (_, i) => TASK(`T${i}`));
     const { error, calls } = await runFleet({ input: { ReplicationTaskArns: arns } });
     assert.equal(error.name, 'TooManyTasks');
     assert.match(error.message, /split/);
@@ -374,54 +347,213 @@ describe('fleet state machine', () => {
     assert.equal(output.PublishError.Error, 'EventBridge.FailedEntry');
   });
 
-  test('500 tasks: under every Step Functions limit; the report goes to S3 when it is too large for the output', async () => {
-    const ids = Array.from({ length: 500 }, (_, i) => `TASK${String(i).padStart(4, '0')}AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH`);
-    const verdicts = ['Passed', 'Passed', 'PassedWithWarnings', 'Failed', 'Errored', 'NothingAssessed', 'Cancelled', 'TimedOut'];
-    // Long, realistic failing-assessment names, more than the report keeps per task.
-    const failing = ['mysql-check-binlog-format', 'mysql-check-target-privileges-and-more', 'unsupported-data-types-in-source', 'mysql-check-server-id', 'postgres-check-wal-level-and-replication', 'one-more-assessment-that-failed'];
+  test('the limits model: the worst history of a fleet of the largest size, computed from the definition', () => {
+    const definition = JSON.parse(substituted({ FleetConcurrency: '40' }, FLEET_DEFINITION_FILE));
+    const states = definition.States;
+    const item = states.AssessTasks.ItemProcessor;
+    // One task: the longest path through the item processor (an earlier child described, its detail not
+    // written), and the iteration's own started and succeeded events.
+    const perTask = longestPath(item.States, item.StartAt) + 2;
+    // One page of the selection, tags read: the loop from DescribeNextPage back to CheckMorePages.
+    const page = ['DescribeNextPage', 'KeepPage', 'CheckTagFilter', 'ListTags', 'KeepTagged', 'AddCandidates', 'CheckMorePages'].reduce((sum, name) => sum + eventsOfState(states[name]), 0);
+    const pages = Math.ceil(MAX_TASKS / states.DescribeFirstPage.Parameters.MaxRecords);
+    // The rest of the execution once: every state but the page loop and the Map's iterations.
+    const rest = longestPath(states, definition.StartAt, () => 0, new Set(['DescribeNextPage']));
+    const worst = 2 + rest + pages * page + MAX_TASKS * perTask;
+    // The same with every retry of every task spent (throttling on each call): not an input, but shown.
+    const retried = 2 + rest + pages * page + MAX_TASKS * (longestPath(item.States, item.StartAt, retriesSpent) + 2);
+    console.log(`model: ${perTask} events per task, ${page} per page of ${states.DescribeFirstPage.Parameters.MaxRecords}; ` +
+      `${MAX_TASKS} tasks: ${worst} events (${((100 * worst) / HISTORY_EVENTS_LIMIT).toFixed(1)}%); with every retry spent ${retried}`);
+    assertMargin('the worst fleet history', worst, HISTORY_EVENTS_LIMIT);
+    // The report: each compact entry is at most a task ARN (128 characters, checked on input; DMS's own are
+    // shorter), a verdict, and a count or an error's name (48 characters), and the name of a failed write (48),
+    // as BuildEntry and DetailNotWritten cut them; a detailed entry is at most 1,000 characters of JSON, 4
+    // bytes each at worst in UTF-8.
+    const compact = Math.max(
+      bytes({ ReplicationTaskArn: 'a'.repeat(128), Verdict: 'PassedWithWarnings', FailingAssessmentCount: 999, DetailNotWritten: 'w'.repeat(48) }),
+      bytes({ ReplicationTaskArn: 'a'.repeat(128), Verdict: 'NoVerdict', Error: { Error: 'e'.repeat(48) }, DetailNotWritten: 'w'.repeat(48) }),
+    );
+    const detailed = 4 * 1000;
+    const report = bytes({ Verdict: 'PassedWithWarnings', TaskCount: 600, Counts: { NoVerdict: 1, Errored: 1, Failed: 1, TimedOut: 1, Cancelled: 1, NothingAssessed: 1, PassedWithWarnings: 1, Passed: 600 }, DetailLocation: `s3://${'b'.repeat(63)}/fleet-reports/${'n'.repeat(80)}/`, PublishError: { Error: 'e'.repeat(256), Cause: 'c'.repeat(2000) }, Tasks: [] });
+    const largest = Math.max(report + MAX_TASKS * (compact + 1), report + DETAILED_MAX_TASKS * (detailed + 1));
+    console.log(`model: report at most ${largest} bytes (${((100 * largest) / PAYLOAD_LIMIT_BYTES).toFixed(1)}%): ${compact} bytes per compact entry, ${detailed} per detailed one`);
+    assertMargin('the largest report', largest, PAYLOAD_LIMIT_BYTES);
+  });
+
+  // The largest fleet: DMS's quota of tasks, ids as long as DMS makes them, found by a selection over every page.
+  const ids = Array.from({ length: MAX_TASKS }, (_, i) => `TASK${String(i).padStart(4, '0')}AAAABBBBCCCCDDDDEEEEFFFFGGGGHHHH`);
+  const everyPage = () => {
+    const pages = [];
+    for (let p = 0; p * PAGE_SIZE < ids.length; p += 1) {
+      const last = (p + 1) * PAGE_SIZE >= ids.length;
+      pages.push(pageOf(ids.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE).map((id) => id.toLowerCase()), last ? undefined : `marker-${p + 1}`));
+    }
+    return pages;
+  };
+  // What a child says when the role lacks a permission: the function's AccessDeniedFault with IAM's message,
+  // several hundred characters of JSON-looking text with quotes to escape, as RunNotStarted keeps it.
+  const accessDenied = (arn) =>
+    JSON.stringify({
+      errorType: 'AccessDeniedFault',
+      errorMessage: `User: arn:aws:sts::${ACCOUNT}:assumed-role/dms-assessment-run-AssessmentRunFunctionRole-ABCDEFGHIJKL/dms-assessment-run-AssessmentRunFunction-MNOPQRSTUVWX is not authorized to perform: dms:StartReplicationTaskAssessmentRun on resource: ${arn} because no identity-based policy allows the dms:StartReplicationTaskAssessmentRun action "with quotes" \\ and backslashes`.repeat(3),
+    });
+
+  /** Asserts every limit of one fleet execution with margin, and prints what it used. */
+  const assertLimits = (what, { measure: m, calls, output }) => {
+    const event = calls.publish[0].Entries[0];
+    console.log(
+      `${what}: ${m.events} history events (${((100 * m.events) / HISTORY_EVENTS_LIMIT).toFixed(1)}% of ${HISTORY_EVENTS_LIMIT}); ` +
+        `largest state payload ${m.largest} bytes at ${m.largestAt} (${((100 * m.largest) / PAYLOAD_LIMIT_BYTES).toFixed(1)}%); ` +
+        `largest task parameters ${m.parameters} bytes; report ${bytes(output)} bytes; event entry ${bytes(event)} bytes`,
+    );
+    assertMargin(`${what}: history events`, m.events, HISTORY_EVENTS_LIMIT);
+    assertMargin(`${what}: largest state input or output`, m.largest, PAYLOAD_LIMIT_BYTES);
+    assertMargin(`${what}: largest task parameters`, m.parameters, PAYLOAD_LIMIT_BYTES);
+    // A PutEvents entry is limited to 256 KB in all (EventBridge quotas).
+    assertMargin(`${what}: the report's event entry`, bytes(event), PAYLOAD_LIMIT_BYTES);
+  };
+
+  test(`${MAX_TASKS} tasks whose children all fail with a long access-denied cause: the report is published, each task's detail is in the bucket`, async () => {
+    const { output, error, calls, measure: m, log } = await runFleet({
+      input: { ReplicationInstanceArn: INSTANCE },
+      pages: everyPage(),
+      outcomes: (arn) => ({ error: 'AccessDeniedFault', cause: accessDenied(arn) }),
+      values: { FleetConcurrency: '40' },
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(calls.child.length, MAX_TASKS);
+    assert.equal(output.Verdict, 'NoVerdict');
+    assert.deepEqual(output.Counts, { NoVerdict: MAX_TASKS });
+    assert.equal(output.DetailLocation, `s3://${FLEET_DEFAULTS.ResultsBucket}/fleet-reports/fleet-cutover-2026-11-27/`);
+    // The report keeps each task's verdict and error name; the whole entry went to the bucket.
+    assert.deepEqual(output.Tasks[0], { ReplicationTaskArn: TASK(ids[0]), Verdict: 'NoVerdict', Error: { Error: 'AccessDeniedFault' } });
+    assert.equal(calls.putObject.length, MAX_TASKS);
+    const [put] = calls.putObject;
+    assert.equal(put.Bucket, FLEET_DEFAULTS.ResultsBucket);
+    assert.equal(put.Key, `fleet-reports/fleet-cutover-2026-11-27/${ids[0]}.json`);
+    assert.equal(put.ContentType, 'application/json');
+    const detail = JSON.parse(put.Body);
+    assert.equal(detail.Verdict, 'NoVerdict');
+    assert.equal(detail.Error.Error, 'AccessDeniedFault');
+    assert.equal(detail.Error.Cause, accessDenied(TASK(ids[0])).slice(0, 300), 'the first 300 characters of the cause');
+    assert.match(detail.ExecutionArn, /:execution:AssessmentStateMachine-abc:fleet-cutover-2026-11-27-[0-9a-f]{32}$/);
+    assert.equal(calls.publish.length, 1);
+    assert.deepEqual(calls.publish[0].Entries[0].Detail, output);
+    const byType = log.reduce((counts, e) => ({ ...counts, [e.type]: (counts[e.type] ?? 0) + 1 }), {});
+    console.log(`${MAX_TASKS} failing tasks, the run's event log by type: ${JSON.stringify(byType)}`);
+    assertLimits(`${MAX_TASKS} tasks, every child failing`, { measure: m, calls, output });
+  });
+
+  test(`${MAX_TASKS} tasks of every verdict with the longest failing-assessment names: under every limit, with margin`, async () => {
+    const verdicts = ['Passed', 'PassedWithWarnings', 'Failed', 'Errored', 'NothingAssessed', 'Cancelled', 'TimedOut'];
+    // More failing assessments than the report keeps, each longer than it keeps.
+    const failing = Array.from({ length: 150 }, (_, i) => `${String(i).padStart(3, '0')}-${'unsupported-data-types-in-source-'.repeat(6)}`);
     const outcomes = (arn) => {
       const i = ids.indexOf(arn.split(':').at(-1));
-      if (i % 97 === 0) return { error: 'RunNotStarted', cause: 'x'.repeat(2000) };
+      if (i % 97 === 0) return { error: 'RunNotStarted', cause: '{"not": "json'.repeat(500) };
       const verdict = verdicts[i % verdicts.length];
       return { verdict, failing: verdict === 'Failed' || verdict === 'Errored' ? failing : [] };
     };
-    const pages = [];
-    for (let p = 0; p < 5; p += 1) pages.push(pageOf(ids.slice(p * 100, p * 100 + 100).map((id) => id.toLowerCase()), p < 4 ? `marker-${p + 1}` : undefined));
-    const started = Date.now();
-    const { output, error, calls, measure: m, log } = await runFleet({ input: { ReplicationInstanceArn: INSTANCE }, pages, outcomes, values: { FleetConcurrency: '40' } });
+    const { output, error, calls, measure: m } = await runFleet({ input: { ReplicationInstanceArn: INSTANCE }, pages: everyPage(), outcomes, values: { FleetConcurrency: '40' } });
     assert.equal(error, undefined, String(error));
-    assert.equal(calls.child.length, 500);
-    assert.equal(output.TaskCount, 500);
-    assert.equal(Object.values(output.Counts).reduce((a, b) => a + b, 0), 500);
+    assert.equal(output.TaskCount, MAX_TASKS);
+    assert.equal(Object.values(output.Counts).reduce((a, b) => a + b, 0), MAX_TASKS);
     assert.equal(output.Verdict, 'NoVerdict');
-    // The largest payload any state passed on, from the run's own log.
-    const largest = Math.max(...log.filter((e) => e.type === 'StateExited' || e.type === 'StateEntered').map((e) => bytes(e.state.output ?? e.state.input ?? null)));
-    const report = calls.putObject.length ? JSON.parse(calls.putObject[0].Body) : output;
-    const reportBytes = bytes(report);
-    // The putObject request as the history's TaskScheduled event holds it: the report as an escaped string.
-    const putBytes = calls.putObject.length ? bytes(calls.putObject[0]) : 0;
-    const byType = log.reduce((counts, e) => ({ ...counts, [e.type]: (counts[e.type] ?? 0) + 1 }), {});
-    console.log(`500 tasks, the run's event log by type: ${JSON.stringify(byType)}`);
-    console.log(`500 tasks: ${m.transitions} state transitions, ${m.events} history events (limit ${HISTORY_EVENTS_LIMIT}); ` +
-      `largest state payload ${largest} bytes, report ${reportBytes} bytes, putObject request ${putBytes} bytes (limit ${PAYLOAD_LIMIT_BYTES}); ` +
-      `report ${calls.putObject.length ? 'written to S3' : 'in the output'}; ${Date.now() - started} ms`);
-    assert.ok(m.events < HISTORY_EVENTS_LIMIT, `${m.events} history events`);
-    assert.ok(largest < PAYLOAD_LIMIT_BYTES, `largest payload ${largest} bytes`);
-    assert.ok(putBytes < PAYLOAD_LIMIT_BYTES, `putObject request ${putBytes} bytes`);
-    for (const task of output.Tasks ?? report.Tasks) assert.ok((task.FailingAssessments ?? []).length <= 5);
-    assert.ok(bytes(calls.publish[0].Entries[0].Detail) < PAYLOAD_LIMIT_BYTES);
-    assert.equal(calls.putObject.length, 1, 'a report this large goes to S3');
-    {
-      const [put] = calls.putObject;
-      assert.equal(put.Bucket, FLEET_DEFAULTS.ResultsBucket);
-      assert.equal(put.Key, 'fleet-reports/fleet-cutover-2026-11-27.json');
-      assert.equal(typeof put.Body, 'string', 'the report as JSON text');
-      assert.equal(put.ContentType, 'application/json');
-      assert.equal(report.Tasks.length, 500);
-      assert.deepEqual(report.Counts, output.Counts);
-      assert.equal(report.Verdict, output.Verdict);
-      assert.equal(output.ReportLocation, `s3://${FLEET_DEFAULTS.ResultsBucket}/fleet-reports/fleet-cutover-2026-11-27.json`);
-      assert.equal(output.Tasks, undefined);
-    }
+    const failed = output.Tasks.find((t) => t.Verdict === 'Failed');
+    assert.deepEqual(failed, { ReplicationTaskArn: failed.ReplicationTaskArn, Verdict: 'Failed', FailingAssessmentCount: 150 });
+    const detail = JSON.parse(calls.putObject.find((p) => p.Key.endsWith(`${failed.ReplicationTaskArn.split(':').at(-1)}.json`)).Body);
+    assert.equal(detail.FailingAssessmentCount, 150);
+    assert.ok(detail.Truncated || detail.FailingAssessments.length === 5, 'at most 5 names, or none when the entry would pass 1,000 characters');
+    assertLimits(`${MAX_TASKS} tasks, every verdict`, { measure: m, calls, output });
+  });
+
+  test(`${DETAILED_MAX_TASKS} tasks keep each task's detail in the report; ${DETAILED_MAX_TASKS + 1} report it in the bucket`, async () => {
+    const arns = (n) => Array.from({ length: n }, (_, i) => TASK(ids[i]));
+    const outcomes = () => ({ verdict: 'Failed', failing: ['mysql-check-binlog-format'] });
+    const small = await runFleet({ input: { ReplicationTaskArns: arns(DETAILED_MAX_TASKS) }, outcomes });
+    assert.equal(small.calls.putObject.length, 0);
+    assert.equal(small.output.DetailLocation, undefined);
+    assert.deepEqual(small.output.Tasks[0].FailingAssessments, ['mysql-check-binlog-format']);
+    const large = await runFleet({ input: { ReplicationTaskArns: arns(DETAILED_MAX_TASKS + 1) }, outcomes });
+    assert.equal(large.calls.putObject.length, DETAILED_MAX_TASKS + 1);
+    assert.equal(large.output.Tasks[0].FailingAssessments, undefined);
+    assert.equal(large.output.Tasks[0].FailingAssessmentCount, 1);
+    assert.deepEqual(JSON.parse(large.calls.putObject[0].Body).FailingAssessments, ['mysql-check-binlog-format']);
+  });
+
+  test('a detail that cannot be written keeps the verdict, with the write error named in the entry', async () => {
+    const { output, error, calls } = await runFleet({
+      input: { ReplicationTaskArns: Array.from({ length: DETAILED_MAX_TASKS + 1 }, (_, i) => TASK(ids[i])) },
+      faults: { putObject: true },
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(calls.putObject.length, (DETAILED_MAX_TASKS + 1) * 4, 'the first try and three retries each');
+    assert.deepEqual(output.Tasks[0], { ReplicationTaskArn: TASK(ids[0]), Verdict: 'Passed', FailingAssessmentCount: 0, DetailNotWritten: 'S3.S3Exception' });
+  });
+
+  // Hostile inputs: each member null, of the wrong type, too long; the input not an object, or too large. Each
+  // ends as InvalidInput (or another named error) before any child starts: never States.Runtime.
+  const hostile = [
+    ['null', null, /JSON object/],
+    ['an array', [TASK('A')], /JSON object/],
+    ['a string', TASK('A'), /JSON object/],
+    ['a number', 7, /JSON object/],
+    ['ReplicationTaskArns null', { ReplicationTaskArns: null }, /non-empty list/],
+    ['ReplicationTaskArns an object', { ReplicationTaskArns: { a: TASK('A') } }, /non-empty list/],
+    ['ReplicationTaskArns with a number', { ReplicationTaskArns: [TASK('A'), 7] }, /non-empty list/],
+    ['ReplicationTaskArns with a null', { ReplicationTaskArns: [null] }, /non-empty list/],
+    ['a task ARN of another service', { ReplicationTaskArns: ['arn:aws:rds:us-east-1:123456789012:db:orders'] }, /is not a task ARN/],
+    ['a task ARN of 129 characters', { ReplicationTaskArns: [TASK('A'.repeat(129 - TASK('').length))] }, /is not a task ARN/],
+    ['ReplicationInstanceArn null', { ReplicationInstanceArn: null }, /must be a string/],
+    ['ReplicationInstanceArn a list', { ReplicationInstanceArn: [INSTANCE] }, /must be a string/],
+    ['TaskIdentifierPrefix a number', { TaskIdentifierPrefix: 7 }, /must be a string/],
+    ['TaskIdentifierPrefix null', { TaskIdentifierPrefix: null }, /must be a string/],
+    ['Tag null', { Tag: null }, /Tag must be/],
+    ['Tag a string', { Tag: 'cutover' }, /Tag must be/],
+    ['Tag with a numeric Value', { Tag: { Key: 'k', Value: 1 } }, /Tag must be/],
+    ['DryRun true', { ReplicationTaskArns: [TASK('A')], DryRun: true }, /dry run starts none/],
+    ['dryRun false', { ReplicationTaskArns: [TASK('A')], dryRun: false }, /dry run starts none/],
+    ['IdempotencyKey null', { ReplicationTaskArns: [TASK('A')], IdempotencyKey: null }, /set for each task/],
+    ['options over 16,384 characters', { ReplicationTaskArns: [TASK('A')], Tags: Array.from({ length: 60 }, (_, i) => ({ Key: `k${i}`.padEnd(128, 'k'), Value: 'v'.repeat(256) })) }, /at most 16384/],
+    ['an input over 131,072 characters', { ReplicationTaskArns: Array.from({ length: 1500 }, (_, i) => TASK(`T${i}`.padEnd(80, 'X'))) }, /at most 131072/],
+  ];
+  for (const [what, input, message] of hostile) {
+    test(`hostile input (${what}) fails as InvalidInput, before any child starts, within the limits`, async () => {
+      const { error, calls, measure: m } = await runFleet({ input });
+      assert.equal(error?.name, 'InvalidInput', String(error));
+      assert.match(error.message, message);
+      assert.ok(error.message.length < 400, 'a short cause');
+      assert.equal(calls.describe.length + calls.child.length, 0);
+      assertMargin(`${what}: largest state`, m.largest, PAYLOAD_LIMIT_BYTES);
+      assertMargin(`${what}: cause`, error.message.length, CAUSE_LIMIT_CHARS);
+    });
+  }
+
+  test('hostile members passed on to every task (null, wrong types) end each task with a named error, never the fleet', async () => {
+    // The fleet passes the options on; the single-run state machine refuses them as InvalidInput (played here).
+    const { output, error } = await runFleet({
+      input: { ReplicationTaskArns: [TASK('A'), TASK('B')], IncludeOnly: null, Tags: 'x', WarningsBlock: 'yes' },
+      outcomes: () => ({ error: 'InvalidInput', cause: '`IncludeOnly` must be a list of strings, not null' }),
+    });
+    assert.equal(error, undefined, String(error));
+    assert.deepEqual(output.Counts, { NoVerdict: 2 });
+    assert.equal(output.Tasks[0].Error.Error, 'InvalidInput');
+  });
+
+  test('a selection whose pages carry members of the wrong type or none ends in a named outcome', async () => {
+    const odd = { ReplicationTasks: [{ ReplicationTaskArn: TASK('ODD') }, { ReplicationTaskIdentifier: 'orders-x' }], Marker: '' };
+    const { error, calls } = await runFleet({ input: { TaskIdentifierPrefix: 'orders-' }, pages: [odd] });
+    assert.equal(error.name, 'NoTasksSelected');
+    assert.equal(calls.child.length, 0);
+    const none = await runFleet({ input: { TaskIdentifierPrefix: 'orders-' }, pages: [{}] });
+    assert.equal(none.error.name, 'NoTasksSelected');
+  });
+
+  test('DescribeReplicationTasks answering ResourceNotFoundFault under its SDK name is an empty selection too', async () => {
+    const { error } = await runFleet({
+      input: { ReplicationInstanceArn: INSTANCE },
+      pages: [{ name: 'DatabaseMigration.ResourceNotFoundFault', message: 'No replication tasks found' }],
+    });
+    assert.equal(error.name, 'NoTasksSelected');
   });
 });

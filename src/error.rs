@@ -64,11 +64,29 @@ impl std::fmt::Debug for Error {
     }
 }
 
+/// The most characters an `errorMessage` carries. DMS and SDK messages have no documented bound,
+/// and Step Functions keeps at most 32,768 characters of a failure's cause.
+pub const MAX_ERROR_MESSAGE_CHARS: usize = 4096;
+
+/// `text` whole when it has at most `max` characters; else cut on a character boundary so that,
+/// with the ellipsis and the full length that end it (`… (5000 characters)`), it has at most `max`
+/// (for a `max` longer than that ending).
+pub fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.chars().nth(max).is_none() {
+        return text.into();
+    }
+    let total = text.chars().count();
+    let tail = format!("\u{2026} ({total} characters)");
+    let keep = max.saturating_sub(tail.chars().count());
+    let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+    format!("{}{tail}", &text[..end]).into()
+}
+
 impl From<Error> for Diagnostic {
     fn from(error: Error) -> Diagnostic {
         Diagnostic {
             error_type: error.error_type().to_owned(),
-            error_message: error.to_string(),
+            error_message: bounded(&error.to_string(), MAX_ERROR_MESSAGE_CHARS).into_owned(),
         }
     }
 }
@@ -120,5 +138,25 @@ mod tests {
             assert_eq!(diagnostic.error_type, name);
             assert_eq!(diagnostic.error_message, "bad");
         }
+    }
+
+    #[test]
+    fn the_message_is_bounded_on_a_character_boundary_with_its_full_length() {
+        let long = "é".repeat(5000);
+        let diagnostic = Diagnostic::from(Error::Dms {
+            code: "KMSFault".into(),
+            message: long.clone(),
+        });
+        let message = diagnostic.error_message;
+        assert_eq!(message.chars().count(), MAX_ERROR_MESSAGE_CHARS);
+        assert!(message.ends_with("\u{2026} (5000 characters)"), "{message}");
+        assert!(long.starts_with(message.trim_end_matches("\u{2026} (5000 characters)")));
+        let exact = "x".repeat(MAX_ERROR_MESSAGE_CHARS);
+        assert_eq!(bounded(&exact, MAX_ERROR_MESSAGE_CHARS), exact.as_str());
+        let over = "x".repeat(MAX_ERROR_MESSAGE_CHARS + 1);
+        assert_eq!(
+            bounded(&over, MAX_ERROR_MESSAGE_CHARS).chars().count(),
+            MAX_ERROR_MESSAGE_CHARS
+        );
     }
 }

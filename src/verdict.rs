@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::dms;
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::payload::{self, Event};
 use crate::validate;
 
@@ -103,8 +103,17 @@ impl From<&ReplicationTaskAssessmentRunResultStatistic> for ResultStatistic {
     }
 }
 
-/// The names of the individual assessments worth a look, by status, sorted. Passed, cancelled and
-/// unfinished ones are counted in `ResultStatistic` only.
+/// At most this many names in each `Assessments` list; the others are counted in
+/// `AssessmentsNotListed`. DMS lists fewer individual assessments than this for any engine pair.
+pub const MAX_LISTED: usize = 100;
+/// At most this many characters of an individual assessment's name (longer ones end with `…` and
+/// their length).
+pub const MAX_NAME_CHARS: usize = 128;
+/// At most this many characters of `Message` and `LastFailureMessage`.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// The names of the individual assessments worth a look, by status, sorted, [`MAX_LISTED`] at
+/// most in each list. Passed, cancelled and unfinished ones are counted in `ResultStatistic` only.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Assessments {
@@ -112,6 +121,16 @@ pub struct Assessments {
     pub error: Vec<String>,
     pub warning: Vec<String>,
     pub skipped: Vec<String>,
+}
+
+/// How many names each `Assessments` list left out, past [`MAX_LISTED`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NotListed {
+    pub failed: usize,
+    pub error: usize,
+    pub warning: usize,
+    pub skipped: usize,
 }
 
 /// An individual assessment as the judgement sees it.
@@ -185,6 +204,8 @@ pub struct Judgement {
     /// Why, when the run's status is the reason for an `Errored` verdict.
     pub message: Option<String>,
     pub assessments: Assessments,
+    /// Present when a list was cut at [`MAX_LISTED`] names.
+    pub not_listed: Option<NotListed>,
 }
 
 /// Judges a run from its status, its counts and its individual assessments. In order:
@@ -200,21 +221,38 @@ pub fn decide(
     use individual_status::*;
 
     let stat = statistic.copied().unwrap_or_default();
-    let named = |wanted: &str| -> Vec<String> {
-        individuals
+    // Sorted once each, the first MAX_LISTED kept (names cut to MAX_NAME_CHARS), the rest counted.
+    let named = |wanted: &str| -> (Vec<String>, usize) {
+        let all: BTreeSet<&str> = individuals
             .iter()
             .filter(|i| i.status == wanted)
-            .map(|i| i.name.clone())
-            .collect::<BTreeSet<_>>()
+            .map(|i| i.name.as_str())
+            .collect();
+        let left_out = all.len().saturating_sub(MAX_LISTED);
+        let listed = all
             .into_iter()
-            .collect()
+            .take(MAX_LISTED)
+            .map(|name| error::bounded(name, MAX_NAME_CHARS).into_owned())
+            .collect();
+        (listed, left_out)
     };
+    let (failed_names, failed_left_out) = named(FAILED);
+    let (error_names, error_left_out) = named(ERROR);
+    let (warning_names, warning_left_out) = named(WARNING);
+    let (skipped_names, skipped_left_out) = named(SKIPPED);
     let assessments = Assessments {
-        failed: named(FAILED),
-        error: named(ERROR),
-        warning: named(WARNING),
-        skipped: named(SKIPPED),
+        failed: failed_names,
+        error: error_names,
+        warning: warning_names,
+        skipped: skipped_names,
     };
+    let not_listed = NotListed {
+        failed: failed_left_out,
+        error: error_left_out,
+        warning: warning_left_out,
+        skipped: skipped_left_out,
+    };
+    let not_listed = (not_listed != NotListed::default()).then_some(not_listed);
     let passed = stat.passed > 0 || individuals.iter().any(|i| i.status == PASSED);
     // `failed` is "at least one individual assessment completed with a failed status"; `warning`
     // is at least one warning "or all individual assessments were skipped", so with a pass it
@@ -228,6 +266,7 @@ pub fn decide(
         verdict,
         message,
         assessments: assessments.clone(),
+        not_listed,
     };
     let state = run_status(status);
     if timed_out {
@@ -281,6 +320,9 @@ pub struct VerdictOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_statistic: Option<ResultStatistic>,
     pub assessments: Assessments,
+    /// How many names each `Assessments` list left out; only when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessments_not_listed: Option<NotListed>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -308,6 +350,7 @@ impl VerdictOutput {
             verdict,
             message,
             assessments,
+            not_listed,
         } = decide(
             &status,
             statistic.as_ref(),
@@ -315,10 +358,11 @@ impl VerdictOutput {
             request.timed_out.unwrap_or(false),
         );
         let text = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(str::to_owned);
+        let bounded = |text: String| error::bounded(&text, MAX_MESSAGE_CHARS).into_owned();
         Ok(VerdictOutput {
             verdict,
             status,
-            message,
+            message: message.map(bounded),
             replication_task_assessment_run_arn: request
                 .replication_task_assessment_run_arn
                 .clone(),
@@ -326,11 +370,12 @@ impl VerdictOutput {
             assessment_run_name: text(run.assessment_run_name()),
             result_statistic: statistic,
             assessments,
+            assessments_not_listed: not_listed,
             result_location: result_location(
                 run.result_location_bucket(),
                 run.result_location_folder(),
             ),
-            last_failure_message: text(run.last_failure_message()),
+            last_failure_message: text(run.last_failure_message()).map(bounded),
         })
     }
 }
@@ -764,5 +809,76 @@ mod tests {
         let request = parse(json!({"ReplicationTaskAssessmentRunArn": RUN})).unwrap();
         let error = VerdictOutput::judge(&described, &request).unwrap_err();
         assert_eq!(error.error_type(), "DmsUnavailable");
+    }
+
+    #[test]
+    fn the_output_is_bounded_whatever_dms_lists() {
+        let individuals: Vec<ReplicationTaskIndividualAssessment> = (0..250)
+            .map(|i| {
+                ReplicationTaskIndividualAssessment::builder()
+                    .individual_assessment_name(format!("{i:03}-{}", "n".repeat(300)))
+                    .status(if i < 150 { "failed" } else { "warning" })
+                    .build()
+            })
+            .chain([ReplicationTaskIndividualAssessment::builder()
+                .individual_assessment_name("short")
+                .status("skipped")
+                .build()])
+            .collect();
+        let described = Described {
+            run: ReplicationTaskAssessmentRun::builder()
+                .status("failed")
+                .last_failure_message("m".repeat(5000))
+                .build(),
+            individuals,
+        };
+        let request = parse(json!({"ReplicationTaskAssessmentRunArn": RUN})).unwrap();
+        let output = VerdictOutput::judge(&described, &request).unwrap();
+        assert_eq!(output.verdict, Verdict::Failed);
+        assert_eq!(output.assessments.failed.len(), MAX_LISTED);
+        assert_eq!(output.assessments.warning.len(), MAX_LISTED);
+        assert_eq!(output.assessments.skipped, ["short"]);
+        assert_eq!(
+            output.assessments_not_listed,
+            Some(NotListed {
+                failed: 50,
+                error: 0,
+                warning: 0,
+                skipped: 0,
+            })
+        );
+        // Sorted before they are cut: the first hundred failed names are kept.
+        assert!(output.assessments.failed[0].starts_with("000-"));
+        assert!(output.assessments.failed[99].starts_with("099-"));
+        for name in output
+            .assessments
+            .failed
+            .iter()
+            .chain(&output.assessments.warning)
+        {
+            assert_eq!(name.chars().count(), MAX_NAME_CHARS, "{name}");
+            assert!(name.ends_with("\u{2026} (304 characters)"), "{name}");
+        }
+        let message = output.last_failure_message.as_deref().unwrap();
+        assert_eq!(message.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(message.ends_with("\u{2026} (5000 characters)"));
+        let json = serde_json::to_value(&output).unwrap();
+        assert_eq!(
+            json["AssessmentsNotListed"],
+            json!({"Failed": 50, "Error": 0, "Warning": 0, "Skipped": 0})
+        );
+        // Four full lists of the longest names, and both messages, stay far under the 262,144
+        // bytes of a Step Functions state.
+        assert!(serde_json::to_string(&json).unwrap().len() < 60_000);
+    }
+
+    #[test]
+    fn a_list_within_the_bound_is_whole_and_not_counted() {
+        let individuals: Vec<Individual> = (0..MAX_LISTED)
+            .map(|i| individual(&format!("check-{i:03}"), "failed"))
+            .collect();
+        let judgement = decide("failed", None, &individuals, false);
+        assert_eq!(judgement.assessments.failed.len(), MAX_LISTED);
+        assert_eq!(judgement.not_listed, None);
     }
 }

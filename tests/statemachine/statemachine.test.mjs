@@ -9,7 +9,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import YAML from 'yaml';
-import { runnable, ROOT } from './definition.mjs';
+import jsonata from 'jsonata';
+import { DEFINITION_FILE, runnable, ROOT, substituted } from './definition.mjs';
+import {
+  assertMargin,
+  CAUSE_LIMIT_CHARS,
+  collect,
+  ERROR_LIMIT_CHARS,
+  eventsOfState,
+  HISTORY_EVENTS_LIMIT,
+  measure,
+  PAYLOAD_LIMIT_BYTES,
+  statesOf,
+} from './limits.mjs';
 import { startFakeDms } from './fake-dms.mjs';
 import { startFunction, VERDICT_FUNCTION } from './function-host.mjs';
 
@@ -72,7 +84,10 @@ const raise = ({ name, message }) => {
  * the run reports once it has ended (by default RESULTS of its status); `describe` may replace a poll's answer
  * with an error to throw (`{ name, message }`) or a response; `values`: template parameters for the
  * definition's substitutions; `taskStatuses`: what the gate's DescribeTask reports (`null`: no task);
- * `faults`: errors thrown by `verdict` (a list, one per call), `cancel`, `publish`, `notify`, `startTask`.
+ * `faults`: errors thrown by `verdict` (a list, one per call), `cancel`, `publish`, `notify`, `startTask`;
+ * `dryRunFunction`: the function answers as one deployed with DRY_RUN=true; `answer`: rewrites the
+ * function's answer. Every execution's event log is measured against Step Functions' hard limits
+ * (`measured`: history events, the largest state, the cause's and error's characters), each under 80%.
  */
 async function execute({
   input,
@@ -83,13 +98,15 @@ async function execute({
   values = {},
   taskStatuses = ['stopped'],
   faults = {},
+  dryRunFunction = false,
+  answer = (body) => body,
+  run: runMembers = {},
 }) {
   const calls = { start: [], describe: [], cancel: [], verdict: [], publish: [], notify: [], describeTask: [], startTask: [] };
-  const { definition, jsonataHandlers } = runnable({
-    MaxWaitSeconds: String(MAX_WAIT_SECONDS),
-    PollIntervalSeconds: String(POLL_INTERVAL_SECONDS),
-    ...values,
-  });
+  const parameters = { MaxWaitSeconds: String(MAX_WAIT_SECONDS), PollIntervalSeconds: String(POLL_INTERVAL_SECONDS), ...values };
+  const { definition, jsonataHandlers } = runnable(parameters);
+  // What Step Functions runs: JSONata Pass states as Pass states, for the event count.
+  const written = JSON.parse(substituted(parameters));
   const context = { Execution: { Name: name, Input: input, StartTime: new Date().toISOString() } };
   const runOf = (arn) => dms.runs.find((r) => r.ReplicationTaskAssessmentRunArn === arn);
   const machine = new StateMachine(definition);
@@ -101,9 +118,9 @@ async function execute({
         // What the lambda:invoke integration does: invoke, and raise the function's errorType.
         StartAssessmentRun: async (task) => {
           calls.start.push(task);
-          const { status, body } = await fn.invoke(task.Payload);
+          const { status, body } = await fn.invoke(dryRunFunction ? { ...task.Payload, DryRun: true } : task.Payload);
           if (status !== 200) raise({ name: body.errorType, message: body.errorMessage });
-          return { ExecutedVersion: '$LATEST', Payload: body, StatusCode: 200 };
+          return { ExecutedVersion: '$LATEST', Payload: answer(body), StatusCode: 200 };
         },
         DescribeRun: async (task) => {
           calls.describe.push(task);
@@ -117,6 +134,7 @@ async function execute({
           assert.ok(run, `DescribeRun asked for an unknown run ${filter.Values[0]}`);
           // The run in the fake DMS moves on, so that the verdict is taken from what DMS holds.
           run.Status = status;
+          Object.assign(run, runMembers);
           const ended = results ?? (IN_PROGRESS.includes(status) ? undefined : RESULTS[status]);
           if (ended) {
             if (ended.ResultStatistic) run.ResultStatistic = ended.ResultStatistic;
@@ -172,8 +190,10 @@ async function execute({
       ),
     },
   });
+  const log = collect(execution);
+  let ended;
   try {
-    return { output: await execution.result, calls };
+    ended = { output: await execution.result, calls };
   } catch (error) {
     const cause = error.cause ?? error;
     let verdict;
@@ -182,8 +202,20 @@ async function execute({
     } catch {
       // not a verdict
     }
-    return { error: cause, verdict, calls };
+    ended = { error: cause, verdict, calls };
   }
+  await log.done;
+  const measured = {
+    ...measure(written, log),
+    causeChars: ended.error ? String(ended.error.message ?? '').length : 0,
+    errorChars: ended.error ? String(ended.error.name ?? '').length : 0,
+  };
+  assert.notEqual(ended.error?.name, 'States.Runtime', `States.Runtime: ${ended.error?.message}`);
+  assertMargin('history events', measured.events, HISTORY_EVENTS_LIMIT);
+  assertMargin(`largest state (${measured.largestAt})`, measured.largest, PAYLOAD_LIMIT_BYTES);
+  assertMargin('cause characters', measured.causeChars, CAUSE_LIMIT_CHARS);
+  assertMargin('error characters', measured.errorChars, ERROR_LIMIT_CHARS);
+  return { ...ended, measured };
 }
 
 /** What EventBridge sends the state machine for `event`, by the rule's input transformer in template.yaml. */
@@ -631,5 +663,292 @@ describe('state machine', () => {
     assert.equal(error.name, 'InvalidInput');
     assert.match(error.message, /IncludeOnlly/);
     assert.equal(calls.start.length, 1);
+  });
+});
+
+// Step Functions' hard limits, which no Catch handles (docs/aws-facts.md): every execution above is measured
+// in `execute`; these are the extremes.
+describe('limits', () => {
+  const template = YAML.parse(readFileSync(path.join(ROOT, 'template.yaml'), 'utf8'), { logLevel: 'silent' });
+  const range = (name) => {
+    const { MinValue, MaxValue, Default } = template.Parameters[name];
+    return { min: MinValue, max: MaxValue, default: Default };
+  };
+  const wait = range('MaxWaitSeconds');
+  const interval = range('PollIntervalSeconds');
+  const asWritten = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8'));
+  const states = statesOf(asWritten);
+  const next = (state) =>
+    [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter(Boolean);
+  // A state's events, every retry spent (three events each; MaxAttempts defaults to 3).
+  const weight = (name) => eventsOfState(states[name]) + 3 * (states[name].Retry ?? []).reduce((n, r) => n + (r.MaxAttempts ?? 3), 0);
+  // The heaviest way round the loop through `start`, and every state on some way round.
+  const loop = (start) => {
+    let heaviest = 0;
+    const on = new Set();
+    const walk = (name, way) => {
+      for (const to of next(states[name])) {
+        if (to === start) {
+          heaviest = Math.max(heaviest, way.reduce((n, s) => n + weight(s), 0));
+          for (const s of way) on.add(s);
+        } else if (!way.includes(to)) walk(to, [...way, to]);
+      }
+    };
+    walk(start, [start]);
+    return { heaviest, on };
+  };
+
+  test('the poll bound, modelled from the definition: at most 1,000 polls and under 80% of 25,000 events for every MaxWaitSeconds and PollIntervalSeconds the template allows', async () => {
+    const poll = loop('WaitForRun');
+    const gate = loop('WaitForTask');
+    const gateChecks = states.CheckGateBudget.Choices[0].NumericGreaterThanEquals;
+    // Every other state once, every retry spent, the gate's checks all made, and the execution's start and end.
+    const fixed =
+      2 + Object.keys(states).filter((s) => !poll.on.has(s)).reduce((n, s) => n + weight(s), 0) + (gateChecks - 1) * gate.heaviest;
+    // PrepareRun's own expression, with the template's values bound where SAM substitutes them.
+    const text = asWritten.States.PrepareRun.Output.Poll.IntervalSeconds.match(/^\{%(.*)%\}$/s)[1];
+    const bound = text.replaceAll("'${PollIntervalSeconds}'", '$P').replaceAll("'${MaxWaitSeconds}'", '$W');
+    assert.ok(bound.includes('$P') && bound.includes('$W'), text);
+    const expression = jsonata(bound);
+    let worst = { events: 0 };
+    // Every wait up to 10,000 s (where the shortest interval meets the bound), every 13th beyond, both ends and the default.
+    const waits = [wait.default, wait.max];
+    for (let w = wait.min; w <= wait.max; w += w < 10_000 ? 1 : 13) waits.push(w);
+    for (const i of [interval.min, interval.default, 87, interval.max]) {
+      for (const w of waits) {
+        const effective = await expression.evaluate(null, { P: String(i), W: String(w) });
+        assert.ok(Number.isInteger(effective) && effective >= i, `${w}/${i}: ${effective}`);
+        const polls = Math.ceil(w / effective);
+        assert.ok(polls <= 1000, `MaxWaitSeconds ${w}, PollIntervalSeconds ${i}: ${polls} polls`);
+        const events = polls * poll.heaviest + fixed;
+        if (events > worst.events) worst = { events, polls, w, i, effective };
+      }
+    }
+    const share = assertMargin(`history events at MaxWaitSeconds ${worst.w}, PollIntervalSeconds ${worst.i}`, worst.events, HISTORY_EVENTS_LIMIT);
+    console.log(
+      `poll model: one pass round the loop ${poll.heaviest} events at most (${[...poll.on].join(', ')}); fixed part ${fixed} ` +
+        `(gate ${gateChecks} checks of ${gate.heaviest}); worst MaxWaitSeconds ${worst.w}, PollIntervalSeconds ${worst.i}: ` +
+        `interval ${worst.effective} s, ${worst.polls} polls, ${worst.events} events (${(share * 100).toFixed(1)}% of ${HISTORY_EVENTS_LIMIT})`,
+    );
+  });
+
+  test('the longest wait at the shortest interval, for real: a run that never ends is cancelled after at most 1,000 polls, TimedOut is published, and the history stays under 80%', async () => {
+    const values = { MaxWaitSeconds: String(wait.max), PollIntervalSeconds: String(interval.min), NotificationTopicArn: TOPIC };
+    const { error, verdict, calls, measured } = await execute({ input: { ReplicationTaskArn: TASK('LONGEST') }, statuses: ['running'], values });
+    const effective = Math.max(interval.min, Math.ceil(wait.max / 1000));
+    assert.equal(calls.describe.length, Math.ceil(wait.max / effective));
+    assert.ok(calls.describe.length <= 1000);
+    assert.equal(calls.cancel.length, 1);
+    assert.equal(calls.verdict[0].Payload.TimedOut, true);
+    assert.equal(calls.publish[0].Entries[0].Detail.Verdict, 'TimedOut');
+    assert.equal(error.name, 'AssessmentTimedOut');
+    assert.equal(verdict.Verdict, 'TimedOut');
+    console.log(
+      `longest wait: MaxWaitSeconds ${wait.max}, PollIntervalSeconds ${interval.min} -> every ${effective} s, ${calls.describe.length} polls, ` +
+        `${measured.events} history events (${((measured.events / HISTORY_EVENTS_LIMIT) * 100).toFixed(1)}%), largest state ${measured.largest} bytes (${measured.largestAt}), cause ${measured.causeChars} characters`,
+    );
+  });
+
+  describe('hostile inputs: a named error or a verdict, never States.Runtime', () => {
+    const ENDINGS = /^(InvalidInput|NoRunStarted|Assessment[A-Za-z]+)$/;
+    const ended = ({ output, error }) => {
+      if (error) assert.match(error.name, ENDINGS, `${error.name}: ${error.message}`);
+      else assert.equal(typeof output.Verdict, 'string');
+    };
+    const members = ['ReplicationTaskArn', 'IdempotencyKey', 'WarningsBlock', 'DryRun', 'IncludeOnly', 'Exclude', 'Tags', 'ResultLocationFolder', 'AssessmentRunName'];
+    const lists = new Set(['IncludeOnly', 'Exclude', 'Tags']);
+    for (const member of members) {
+      const variants = [
+        ['null', null],
+        ['a number', 42],
+        ['an object', { a: 1 }],
+        lists.has(member) ? ['a string', 'x'] : ['an array', ['x']],
+        ['absent', undefined],
+      ];
+      test(`${member} as null, a number, an object, ${lists.has(member) ? 'a string' : 'an array'}, absent`, async () => {
+        for (const [what, value] of variants) {
+          const input = { ReplicationTaskArn: TASK('HOSTILE') };
+          if (value === undefined) delete input[member];
+          else input[member] = value;
+          const result = await execute({ input });
+          ended(result);
+          if (result.error?.name === 'InvalidInput') assert.ok(result.error.message.length > 0, `${member} ${what}`);
+        }
+      });
+    }
+
+    for (const [what, input] of [
+      ['an array', [{ ReplicationTaskArn: TASK('HOSTILE') }]],
+      ['a string', 'arn:aws:dms:us-east-1:123456789012:task:HOSTILE'],
+      ['a number', 42],
+      ['null', null],
+      ['true', true],
+    ]) {
+      test(`an input that is ${what} fails as InvalidInput before the function is called`, async () => {
+        const { error, calls } = await execute({ input });
+        assert.equal(error.name, 'InvalidInput');
+        assert.match(error.message, /must be a JSON object/);
+        assert.equal(calls.start.length, 0);
+      });
+    }
+
+    for (const member of ['DryRun', 'dryRun']) {
+      test(`${member}: true fails as InvalidInput, saying why, before the function is called`, async () => {
+        const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('DRY'), [member]: true } });
+        assert.equal(error.name, 'InvalidInput');
+        assert.match(error.message, /a dry run starts none.*cargo run --example invoke/);
+        assert.equal(calls.start.length, 0);
+      });
+    }
+
+    test('DryRun: false starts the run as usual', async () => {
+      const { output, error } = await execute({ input: { ReplicationTaskArn: TASK('NOTDRY'), DryRun: false } });
+      assert.equal(error, undefined, String(error));
+      assert.equal(output.Verdict, 'Passed');
+    });
+
+    test('a function deployed with DRY_RUN=true answers without a run: the execution fails as NoRunStarted', async () => {
+      const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('DRYFUNCTION') }, dryRunFunction: true });
+      assert.equal(error.name, 'NoRunStarted');
+      assert.match(error.message, /DRY_RUN/);
+      assert.equal(calls.start.length, 1);
+      assert.equal(calls.describe.length, 0);
+    });
+
+    for (const [what, rewrite] of [
+      ['a string', () => 'started'],
+      ['null', () => null],
+      ['a run ARN that is a number', (body) => ({ ...body, ReplicationTaskAssessmentRunArn: 7 })],
+      ['no task ARN', ({ ReplicationTaskArn, ...body }) => body],
+    ]) {
+      test(`an answer that is ${what} fails as NoRunStarted`, async () => {
+        const { error } = await execute({ input: { ReplicationTaskArn: TASK('ODDANSWER') }, answer: rewrite });
+        assert.equal(error.name, 'NoRunStarted');
+      });
+    }
+
+    test('an answer without the run name and status is followed, and the message still names the run', async () => {
+      const { output, error, calls } = await execute({
+        input: { ReplicationTaskArn: TASK('NONAME') },
+        values: { NotificationTopicArn: TOPIC },
+        answer: ({ AssessmentRunName, Status, AlreadyExisted, ...body }) => body,
+      });
+      assert.equal(error, undefined, String(error));
+      assert.equal(output.Verdict, 'Passed');
+      assert.match(calls.notify[0].Message, /^The premigration assessment run  of the DMS task /);
+    });
+
+    test('an input of 40,000 bytes fails as InvalidInput, naming the limit and the size, before the function is called', async () => {
+      const input = { ReplicationTaskArn: TASK('HUGE'), ResultLocationFolder: 'f'.repeat(40_000 - 100) };
+      const { error, calls, measured } = await execute({ input });
+      assert.ok(JSON.stringify(input).length >= 39_900);
+      assert.equal(error.name, 'InvalidInput');
+      assert.match(error.message, /The input is \d+ characters of JSON; the state machine takes at most 32768/);
+      assert.equal(calls.start.length, 0);
+      console.log(`40,000-byte input: largest state ${measured.largest} bytes (${measured.largestAt}), ${measured.events} events`);
+    });
+  });
+
+  describe('the largest outputs', () => {
+    const LONG = (n) => 'e'.repeat(n);
+    // The DMS User Guide's longest list of individual assessments (Oracle sources) has fewer than this.
+    const COUNT = 150;
+    const failedNames = Array.from({ length: COUNT }, (_, i) => `oracle-check-${String(i).padStart(3, '0')}-`.padEnd(100, 'x'));
+    const allFailed = {
+      ResultStatistic: { Passed: 0, Failed: COUNT, Error: 0, Warning: 0, Cancelled: 0, Skipped: 0 },
+      assessments: failedNames.map((n) => [n, 'failed']),
+    };
+    const report = (measured, what) =>
+      console.log(
+        `${what}: ${measured.events} events, largest state ${measured.largest} bytes (${measured.largestAt}, ` +
+          `${((measured.largest / PAYLOAD_LIMIT_BYTES) * 100).toFixed(1)}%), cause ${measured.causeChars} characters (${((measured.causeChars / CAUSE_LIMIT_CHARS) * 100).toFixed(1)}%)`,
+      );
+
+    test(`${COUNT} failed assessments with 100-character names, a 5,000-character LastFailureMessage, and publish and notify failing with 5,000-character messages: AssessmentFailed, every limit under 80%`, async () => {
+      const { error, verdict, measured } = await execute({
+        input: { ReplicationTaskArn: TASK('MANYFAILED') },
+        statuses: ['failed'],
+        results: allFailed,
+        run: { LastFailureMessage: LONG(5000) },
+        values: { NotificationTopicArn: TOPIC },
+        faults: { publish: { name: 'EventBridge.FailedEntry', message: LONG(5000) }, notify: { name: 'SNS.InternalErrorException', message: LONG(5000) } },
+      });
+      assert.equal(error.name, 'AssessmentFailed');
+      assert.equal(verdict.Assessments.Failed.length, 100);
+      assert.deepEqual(verdict.AssessmentsNotListed, { Failed: COUNT - 100, Error: 0, Warning: 0, Skipped: 0 });
+      assert.equal(verdict.Assessments.Failed[0], failedNames[0]);
+      assert.ok(verdict.LastFailureMessage.length <= 2000);
+      for (const report of [verdict.PublishError, verdict.NotifyError]) {
+        assert.ok(report.Cause.startsWith(LONG(2000)) && report.Cause.endsWith('(5000 characters)'), report.Cause.slice(-40));
+      }
+      report(measured, `${COUNT} failed assessments`);
+    });
+
+    test('a run that times out with the same, and the cancel failing with a 5,000-character message too: AssessmentTimedOut, every limit under 80%', async () => {
+      const long = { name: 'DatabaseMigration.DatabaseMigrationException', message: LONG(5000) };
+      const { error, verdict, measured } = await execute({
+        input: { ReplicationTaskArn: TASK('MANYTIMEDOUT') },
+        statuses: ['running'],
+        results: allFailed,
+        run: { LastFailureMessage: LONG(5000) },
+        values: { NotificationTopicArn: TOPIC },
+        faults: { cancel: long, publish: long, notify: long },
+      });
+      assert.equal(error.name, 'AssessmentTimedOut');
+      assert.equal(verdict.Assessments.Failed.length, 100);
+      assert.ok(verdict.CancelError.Cause.length < 2100);
+      report(measured, `${COUNT} failed assessments, timed out`);
+    });
+
+    test('a verdict too long for a cause (four full lists of the longest names): the cause keeps the short members and says so', async () => {
+      const statuses = ['failed', 'error', 'warning', 'skipped'];
+      const { error, verdict, calls, measured } = await execute({
+        input: { ReplicationTaskArn: TASK('LONGEST') },
+        statuses: ['failed'],
+        results: {
+          assessments: statuses.flatMap((status) => Array.from({ length: 120 }, (_, i) => [`${status}-${String(i).padStart(3, '0')}-`.padEnd(200, 'y'), status])),
+        },
+        faults: { publish: { name: 'EventBridge.FailedEntry', message: LONG(5000) } },
+      });
+      assert.equal(error.name, 'AssessmentFailed');
+      assert.equal(verdict.Verdict, 'Failed');
+      assert.equal(verdict.Assessments, undefined);
+      assert.equal(verdict.PublishError.Error, 'EventBridge.FailedEntry');
+      assert.match(verdict.CauseShortened, /took \d+ characters/);
+      assert.equal(calls.publish[0].Entries[0].Detail.Assessments.Failed.length, 100, 'the event has the verdict in full');
+      report(measured, 'four full lists');
+    });
+
+    // The most Tags and IncludeOnly names that fit in an input at the size limit, each as long as the function allows.
+    const fill = (make) => {
+      const input = { ReplicationTaskArn: TASK('FULL'), IdempotencyKey: 'full' };
+      const list = [];
+      for (let i = 0; ; i += 1) {
+        const item = make(i);
+        if (JSON.stringify({ ...input, list: [...list, item] }).length > 32_768 - 20) return list;
+        list.push(item);
+      }
+    };
+    const tags = fill((i) => ({ Key: `k${i}-`.padEnd(128, 'k'), Value: 'v'.repeat(256) }));
+    const names = fill((i) => `check-${i}-`.padEnd(100, 'n'));
+
+    for (const [member, list] of [
+      ['Tags', tags],
+      ['IncludeOnly', names],
+    ]) {
+      test(`${member}: the ${list.length} that fit in an input at the size limit run as designed; one more is InvalidInput`, async () => {
+        const input = { ReplicationTaskArn: TASK('FULL'), [member]: list };
+        assert.ok(JSON.stringify(input).length <= 32_768);
+        const { output, error, calls, measured } = await execute({ input });
+        assert.equal(error, undefined, String(error?.message));
+        assert.equal(output.Verdict, 'Passed');
+        assert.equal(calls.start[0].Payload[member].length, list.length);
+        report(measured, `${list.length} ${member}`);
+        const over = { ...input, [member]: [...list, ...list.slice(0, 2)] };
+        const refused = await execute({ input: over });
+        assert.equal(refused.error.name, 'InvalidInput');
+        assert.equal(refused.calls.start.length, 0);
+      });
+    }
   });
 });

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_databasemigration::config::http::HttpResponse;
 use aws_sdk_databasemigration::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_databasemigration::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_databasemigration::types::{Filter, ReplicationTaskAssessmentRun, Tag};
 use aws_sdk_databasemigration::Client;
 
@@ -117,6 +118,43 @@ pub async fn start_assessment_run(
         Ok(Some(run)) => checked(Some(run), true),
         Ok(None) => Err(error),
         Err(lookup) => Err(in_lookup(lookup, &error, name)),
+    }
+}
+
+/// Refuses with `RecentRunExists` when the task has a run other than the one named in `request`
+/// that is in progress or was created less than `window` before `now` (every page).
+pub async fn refuse_recent_run(
+    client: &Client,
+    request: &StartRequest,
+    window: Duration,
+    now: SystemTime,
+) -> Result<(), Error> {
+    let since = DateTime::from(now - window);
+    let other = first_run(
+        client,
+        filter("replication-task-arn", &request.replication_task_arn),
+        |run| {
+            let in_progress = matches!(run.status(), Some("starting" | "provisioning" | "running"));
+            let recent = run
+                .replication_task_assessment_run_creation_date()
+                .is_some_and(|created| created.secs() >= since.secs());
+            run.assessment_run_name() != Some(request.assessment_run_name.as_str())
+                && (in_progress || recent)
+        },
+    )
+    .await?;
+    match other {
+        None => Ok(()),
+        Some(run) => Err(Error::RecentRunExists(format!(
+            "the task {} has the assessment run {} ({}, created {}), in progress or younger than {} s:              no run was started, so that a DMS event that follows a run or a start does not start another",
+            request.replication_task_arn,
+            run.replication_task_assessment_run_arn().unwrap_or("without an ARN"),
+            run.status().unwrap_or("without a status"),
+            run.replication_task_assessment_run_creation_date()
+                .and_then(|d| d.fmt(DateTimeFormat::DateTime).ok())
+                .unwrap_or_else(|| "at an unknown time".into()),
+            window.as_secs()
+        ))),
     }
 }
 

@@ -20,6 +20,10 @@ pub enum Error {
     /// No credentials could be loaded, or DMS rejected them: retrying does not help.
     #[error("{0}")]
     NoUsableCredentials(String),
+    /// Another run of the task is in progress or was created within the recent-run window; no run
+    /// was started.
+    #[error("{0}")]
+    RecentRunExists(String),
 }
 
 impl Error {
@@ -31,6 +35,7 @@ impl Error {
             Error::Dms { code, .. } => code,
             Error::DmsUnavailable(_) => "DmsUnavailable",
             Error::NoUsableCredentials(_) => "NoUsableCredentials",
+            Error::RecentRunExists(_) => "RecentRunExists",
         }
     }
 

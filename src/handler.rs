@@ -44,8 +44,11 @@ impl App {
         let payload = event.into_json()?;
         tracing::debug!(%payload, "payload");
         let invocation = payload::parse(&payload)?;
-        let Resolved { request, dry_run } =
-            request::resolve(&invocation, defaults, NameSeed::unique_now())?;
+        let Resolved {
+            request,
+            dry_run,
+            recent_run_window,
+        } = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
         // The kind of input only: an event's own fields are payload, logged at debug level.
         let origin = match &invocation.origin {
             Origin::Direct => "direct",
@@ -68,9 +71,15 @@ impl App {
             }));
         }
 
-        let budget = dms::budget(deadline_ms, SystemTime::now());
-        let started =
-            dms::within(budget, dms::start_assessment_run(&self.client, &request)).await?;
+        let now = SystemTime::now();
+        let budget = dms::budget(deadline_ms, now);
+        let start = async {
+            if let Some(window) = recent_run_window {
+                dms::refuse_recent_run(&self.client, &request, window, now).await?;
+            }
+            dms::start_assessment_run(&self.client, &request).await
+        };
+        let started = dms::within(budget, start).await?;
         let output = RunOutput::new(started, &request);
         tracing::info!(
             task_arn = %output.replication_task_arn,

@@ -55,6 +55,8 @@ pub struct Payload {
     pub idempotency_key: Option<String>,
     #[serde(alias = "dryRun")]
     pub dry_run: Option<bool>,
+    #[serde(alias = "recentRunWindowSeconds")]
+    pub recent_run_window_seconds: Option<u32>,
 }
 
 /// A tag's members, as [`Tag`] reads them.

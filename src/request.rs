@@ -1,5 +1,7 @@
 //! What is sent: the StartReplicationTaskAssessmentRun request after defaults, validation and naming.
 
+use std::time::Duration;
+
 use serde::Serialize;
 
 use crate::config::Defaults;
@@ -31,12 +33,21 @@ pub struct StartRequest {
     pub tags: Vec<Tag>,
 }
 
-/// Everything an invocation needs, decided: the request, and whether only to show it.
+/// Everything an invocation needs, decided: the request, whether only to show it, and how recent
+/// another run of the task may be before no run is started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
     pub request: StartRequest,
     pub dry_run: bool,
+    pub recent_run_window: Option<Duration>,
 }
+
+/// The recent-run window of a DMS task event given to the function directly: an event can follow
+/// from a run or a start this application made, and must not start another (docs/state-machine.md).
+pub const DMS_EVENT_RECENT_RUN_WINDOW: Duration = Duration::from_secs(900);
+
+/// The longest recent-run window accepted: a day.
+const MAX_RECENT_RUN_WINDOW_SECONDS: u32 = 86_400;
 
 /// Applies `defaults` to the invocation's payload, validates every member and names the run.
 ///
@@ -171,9 +182,21 @@ pub fn resolve(
         exclude,
         tags,
     };
+    let recent_run_window = match (payload.recent_run_window_seconds, &invocation.origin) {
+        (Some(seconds), _) if seconds > MAX_RECENT_RUN_WINDOW_SECONDS => {
+            return Err(Error::invalid_input(format!(
+                "RecentRunWindowSeconds must be at most {MAX_RECENT_RUN_WINDOW_SECONDS}, not {seconds}"
+            )))
+        }
+        (Some(0), _) => None,
+        (Some(seconds), _) => Some(Duration::from_secs(seconds.into())),
+        (None, Origin::DmsTaskEvent { .. }) => Some(DMS_EVENT_RECENT_RUN_WINDOW),
+        (None, _) => None,
+    };
     Ok(Resolved {
         request,
         dry_run: payload.dry_run.unwrap_or(defaults.dry_run),
+        recent_run_window,
     })
 }
 

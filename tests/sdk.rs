@@ -393,11 +393,17 @@ async fn dry_run_from_the_environment_and_its_override_in_the_payload() {
 }
 
 /// Every sample in `events/` goes through the handler, each with the outcome it documents.
+/// A describe of the task's runs that lists none: what the recent-run check of a DMS event reads.
+fn no_runs() -> Rule {
+    mock!(Client::describe_replication_task_assessment_runs).then_output(|| page(vec![], None))
+}
+
 #[tokio::test]
 async fn every_sample_event_has_its_documented_outcome() {
     for name in event_files() {
         let start = starts();
-        let app = app(&[&start]);
+        let none = no_runs();
+        let app = app(&[&start, &none]);
         let result = app.handle(invocation(event(&name))).await.map(json);
         match name.as_str() {
             "step-functions-minimal.json"
@@ -440,7 +446,8 @@ async fn every_sample_event_has_its_documented_outcome() {
 #[tokio::test]
 async fn a_repeated_event_asks_for_the_same_run_name() {
     let start = starts();
-    let app = app(&[&start]);
+    let none = no_runs();
+    let app = app(&[&start, &none]);
     for name in [
         "eventbridge-dms-task-state-change.json",
         "eventbridge-custom.json",
@@ -452,4 +459,150 @@ async fn a_repeated_event_asks_for_the_same_run_name() {
             "{name}"
         );
     }
+}
+
+/// A run of the task created `age` ago with `status`, as the recent-run check lists it.
+fn run_aged(name: &str, status: &str, age: std::time::Duration) -> ReplicationTaskAssessmentRun {
+    let created = std::time::SystemTime::now() - age;
+    ReplicationTaskAssessmentRun::builder()
+        .replication_task_assessment_run_arn(
+            "arn:aws:dms:us-east-1:123456789012:assessment-run:EARLIER",
+        )
+        .replication_task_arn(TASK)
+        .status(status)
+        .assessment_run_name(name)
+        .replication_task_assessment_run_creation_date(DateTime::from(created))
+        .build()
+}
+
+fn lists(runs: Vec<ReplicationTaskAssessmentRun>) -> Rule {
+    mock!(Client::describe_replication_task_assessment_runs)
+        .match_requests(|req| {
+            req.filters().len() == 1
+                && req.filters()[0].name() == "replication-task-arn"
+                && req.filters()[0].values() == [TASK]
+        })
+        .then_output(move || page(runs.clone(), None))
+}
+
+#[tokio::test]
+async fn a_recent_or_running_run_of_the_task_refuses_a_start_when_a_window_is_given() {
+    use std::time::Duration;
+    let minute = Duration::from_secs(60);
+    let payload = json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "event-2", "RecentRunWindowSeconds": 900});
+    for (why, earlier) in [
+        (
+            "created five minutes ago and ended",
+            run_aged("assessment-other", "passed", 5 * minute),
+        ),
+        (
+            "running for two hours",
+            run_aged("assessment-other", "running", 120 * minute),
+        ),
+    ] {
+        let start = starts();
+        let listed = lists(vec![earlier]);
+        let error = fails(&app(&[&start, &listed]), payload.clone()).await;
+        assert_eq!(error.error_type(), "RecentRunExists", "{why}");
+        let message = error.to_string();
+        assert!(
+            message.contains("assessment-run:EARLIER") && message.contains("900 s"),
+            "{why}: {message}"
+        );
+        assert_eq!(
+            (listed.num_calls(), start.num_calls()),
+            (1, 0),
+            "{why}: no run started"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_old_ended_run_or_the_invocations_own_run_does_not_refuse_the_start() {
+    use std::time::Duration;
+    let payload = json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "event-2", "RecentRunWindowSeconds": 900});
+    // The run this key names, as a repeated delivery of the same event finds it.
+    let own = app(&[])
+        .handle(invocation(
+            json!({"ReplicationTaskArn": TASK, "IdempotencyKey": "event-2", "DryRun": true}),
+        ))
+        .await
+        .map(json)
+        .unwrap()["Request"]["AssessmentRunName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (why, earlier) in [
+        (
+            "an hour old and ended",
+            run_aged("assessment-other", "failed", Duration::from_secs(3600)),
+        ),
+        (
+            "its own run, just started",
+            run_aged(&own, "starting", Duration::from_secs(10)),
+        ),
+    ] {
+        let start = starts();
+        let listed = lists(vec![earlier]);
+        let output = app(&[&start, &listed])
+            .handle(invocation(payload.clone()))
+            .await
+            .map(json);
+        assert!(output.is_ok(), "{why}: {output:?}");
+        assert_eq!(start.num_calls(), 1, "{why}");
+    }
+    // Without a window (a direct invocation), nothing is looked up.
+    let start = starts();
+    let listed = lists(vec![run_aged(
+        "assessment-other",
+        "running",
+        Duration::from_secs(10),
+    )]);
+    app(&[&start, &listed])
+        .handle(invocation(json!({"ReplicationTaskArn": TASK})))
+        .await
+        .unwrap();
+    assert_eq!((listed.num_calls(), start.num_calls()), (0, 1));
+}
+
+#[tokio::test]
+async fn a_dms_task_event_given_to_the_function_directly_has_a_window_of_900_seconds() {
+    let start = starts();
+    let listed = mock!(Client::describe_replication_task_assessment_runs).then_output(|| {
+        page(
+            vec![run_aged(
+                "assessment-other",
+                "passed",
+                std::time::Duration::from_secs(899),
+            )],
+            None,
+        )
+    });
+    let error = fails(
+        &app(&[&start, &listed]),
+        event("eventbridge-dms-task-state-change.json"),
+    )
+    .await;
+    assert_eq!(error.error_type(), "RecentRunExists");
+    assert_eq!(start.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_window_over_a_day_is_invalid_input() {
+    let error = fails(
+        &app(&[]),
+        json!({"ReplicationTaskArn": TASK, "RecentRunWindowSeconds": 86_401}),
+    )
+    .await;
+    assert_eq!(error.error_type(), "InvalidInput");
+    assert!(
+        error.to_string().contains("RecentRunWindowSeconds"),
+        "{error}"
+    );
+    let error = fails(
+        &app(&[]),
+        json!({"ReplicationTaskArn": TASK, "RecentRunWindowSeconds": -1}),
+    )
+    .await;
+    assert_eq!(error.error_type(), "InvalidInput");
 }

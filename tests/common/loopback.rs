@@ -107,5 +107,12 @@ pub async fn dms_with_a_missing_task() -> MockServer {
         .with_priority(2)
         .mount(&dms)
         .await;
+    // The task has no other run: what a DMS event's recent-run check reads.
+    Mock::given(header("x-amz-target", DESCRIBE))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"ReplicationTaskAssessmentRuns": []})),
+        )
+        .mount(&dms)
+        .await;
     dms
 }

@@ -394,7 +394,7 @@ def test_the_rule_starts_the_state_machine_with_the_task_and_the_event_id(templa
     assert properties["State"] == {"Ref": "DmsEventRuleState"}
     assert properties["InputTransformer"] == {
         "InputPathsMap": {"task": "$.resources[0]", "id": "$.id"},
-        "InputTemplate": '{"ReplicationTaskArn": <task>, "IdempotencyKey": <id>}',
+        "InputTemplate": '{"ReplicationTaskArn": <task>, "IdempotencyKey": <id>, "RecentRunWindowSeconds": 900}',
     }
     assert properties["RetryPolicy"] == {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600}
     assert properties["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}}
@@ -455,7 +455,11 @@ def test_the_rule_input_for_the_sample_event_is_the_task_and_the_event_id(templa
     values = {"task": event["resources"][0], "id": event["id"]}
     assert transformer["InputPathsMap"] == {"task": "$.resources[0]", "id": "$.id"}
     text = re.sub(r"<(\w+)>", lambda m: json.dumps(values[m.group(1)]), transformer["InputTemplate"])
-    assert json.loads(text) == {"ReplicationTaskArn": event["resources"][0], "IdempotencyKey": event["id"]}
+    assert json.loads(text) == {
+        "ReplicationTaskArn": event["resources"][0],
+        "IdempotencyKey": event["id"],
+        "RecentRunWindowSeconds": 900,
+    }
 
 
 def test_the_fleet_state_machine_has_exactly_the_statements_it_needs(template):

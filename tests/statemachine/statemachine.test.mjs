@@ -545,17 +545,41 @@ describe('state machine', () => {
   test('an EventBridge-started run: the rule\'s input carries the task and the event id, followed to its verdict', async () => {
     const event = JSON.parse(readFileSync(path.join(ROOT, 'events/eventbridge-dms-task-state-change.json'), 'utf8'));
     const input = transformed(event);
-    assert.deepEqual(input, { ReplicationTaskArn: event.resources[0], IdempotencyKey: event.id });
+    assert.deepEqual(input, { ReplicationTaskArn: event.resources[0], IdempotencyKey: event.id, RecentRunWindowSeconds: 900 });
     // EventBridge names the execution itself; the event id must be what names the run.
     const first = await execute({ input, name: '4d1c6a0e-0b2f-4f71-9d3e-5a1b2c3d4e5f' });
     assert.equal(first.error, undefined, String(first.error));
-    assert.deepEqual(first.calls.start[0].Payload, { ReplicationTaskArn: event.resources[0], IdempotencyKey: event.id });
+    assert.deepEqual(first.calls.start[0].Payload, input);
     assert.equal(first.output.Verdict, 'Passed');
     assert.equal(first.output.ReplicationTaskArn, event.resources[0]);
     // The same event delivered again starts a second execution, which finds the first run.
     const again = await execute({ input: transformed(event), name: 'a7e0f3c2-19d4-4b6a-8f0e-2c3b4a5d6e7f' });
     assert.equal(again.output.ReplicationTaskAssessmentRunArn, first.output.ReplicationTaskAssessmentRunArn);
     assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === event.resources[0]).length, 1);
+  });
+
+  test('no event loop: a DMS event that follows a run or a start of this application, within 15 minutes, starts no run (RecentRunExists)', async () => {
+    // The events DMS sends for a task: the User Guide's sample (DMS-EVENT-0069, the task started, as the gate's
+    // StartReplicationTask would make it) and one of the shape real accounts send; each as a new event.
+    const task = TASK('LOOP');
+    const first = await execute({ input: { ReplicationTaskArn: task, IdempotencyKey: 'first-event', RecentRunWindowSeconds: 900 } });
+    assert.equal(first.error, undefined, String(first.error));
+    const run = dms.runs.at(-1);
+    // The run DMS just ran: created a minute ago.
+    run.ReplicationTaskAssessmentRunCreationDate = Date.now() / 1000 - 60;
+    for (const file of ['eventbridge-dms-task-started-user-guide.json', 'eventbridge-dms-task-state-change.json']) {
+      const event = JSON.parse(readFileSync(path.join(ROOT, 'events', file), 'utf8'));
+      const next = await execute({ input: { ...transformed({ ...event, resources: [task] }), IdempotencyKey: `after-${file}` } });
+      assert.equal(next.error?.name, 'RecentRunExists', `${file}: ${next.error}`);
+      assert.match(next.error.message, new RegExp(run.ReplicationTaskAssessmentRunArn));
+      assert.equal(next.calls.describe.length + next.calls.verdict.length + next.calls.publish.length, 0, 'nothing followed, nothing published');
+    }
+    assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === task).length, 1, 'no second run');
+    // Once the run is older than the window, the next event assesses the task again.
+    run.ReplicationTaskAssessmentRunCreationDate = Date.now() / 1000 - 901;
+    const later = await execute({ input: { ReplicationTaskArn: task, IdempotencyKey: 'a-later-event', RecentRunWindowSeconds: 900 } });
+    assert.equal(later.error, undefined, String(later.error));
+    assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === task).length, 2);
   });
 
   // How Step Functions names SDK-integration errors: DatabaseMigration.<AWS SDK for Java v2 class>. Codes

@@ -134,7 +134,11 @@ pub async fn refuse_recent_run(
         client,
         filter("replication-task-arn", &request.replication_task_arn),
         |run| {
-            let in_progress = matches!(run.status(), Some("starting" | "provisioning" | "running"));
+            // In progress, or on its way out while the task may still be `testing` (docs/aws-facts.md).
+            let in_progress = matches!(
+                run.status(),
+                Some("starting" | "provisioning" | "running" | "cancelling")
+            );
             let recent = run
                 .replication_task_assessment_run_creation_date()
                 .is_some_and(|created| created.secs() >= since.secs());
@@ -142,7 +146,13 @@ pub async fn refuse_recent_run(
                 && (in_progress || recent)
         },
     )
-    .await?;
+    .await;
+    // A task without runs may be answered ResourceNotFoundFault rather than an empty list
+    // (docs/aws-facts.md): that is no other run.
+    let other = match other {
+        Err(Error::Dms { code, .. }) if code == "ResourceNotFoundFault" => None,
+        other => other?,
+    };
     match other {
         None => Ok(()),
         Some(run) => Err(Error::RecentRunExists(format!(

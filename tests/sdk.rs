@@ -606,3 +606,37 @@ async fn a_window_over_a_day_is_invalid_input() {
     .await;
     assert_eq!(error.error_type(), "InvalidInput");
 }
+
+#[tokio::test]
+async fn a_task_without_runs_answered_resource_not_found_still_gets_its_run() {
+    // DMS may answer a describe whose filter matches nothing with ResourceNotFoundFault.
+    let start = starts();
+    let body = json!({"__type": "ResourceNotFoundFault", "message": "No assessment runs found"})
+        .to_string();
+    let none = mock!(Client::describe_replication_task_assessment_runs)
+        .sequence()
+        .http_status(400, Some(body))
+        .repeatedly()
+        .build();
+    let output = app(&[&start, &none])
+        .handle(invocation(event("eventbridge-dms-task-state-change.json")))
+        .await
+        .map(json)
+        .unwrap();
+    assert_eq!(output["Status"], "starting");
+    assert_eq!((none.num_calls(), start.num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn a_run_being_cancelled_refuses_the_start_too() {
+    let start = starts();
+    let listed = lists(vec![run_aged(
+        "assessment-other",
+        "cancelling",
+        std::time::Duration::from_secs(7200),
+    )]);
+    let payload = json!({"ReplicationTaskArn": TASK, "RecentRunWindowSeconds": 900});
+    let error = fails(&app(&[&start, &listed]), payload).await;
+    assert_eq!(error.error_type(), "RecentRunExists");
+    assert_eq!(start.num_calls(), 0);
+}

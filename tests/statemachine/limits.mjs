@@ -33,12 +33,12 @@ export function statesOf(definition) {
  * History events Step Functions records for a state that is entered once: a Task its Entered, Scheduled,
  * Started, Succeeded or Failed and Exited events (a `.sync` task also TaskSubmitted); a Map its Entered,
  * MapStateStarted, MapStateSucceeded and Exited; every other state its Entered and Exited
- * (GetExecutionHistory's `HistoryEventType` list).
+ * (GetExecutionHistory's `HistoryEventType` list; docs/aws-facts.md, "Step Functions' hard limits").
  */
 export function eventsOfState(state) {
   if (state.Type === 'Task') return 5 + (String(state.Resource).endsWith('.sync:2') ? 1 : 0);
   if (state.Type === 'Map') return 4;
-  if (state.Type === 'Succeed' || state.Type === 'Fail') return 1;
+  if (state.Type === 'Fail') return 1;
   return 2;
 }
 

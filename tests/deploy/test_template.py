@@ -178,11 +178,14 @@ def test_dms_may_assume_the_service_role_for_the_run_or_the_task_of_this_account
 
 def test_the_created_role_may_use_the_given_results_key_only(template):
     assert template["Conditions"]["GrantResultKey"] == {
-        "Fn::And": [
-            {"Condition": "CreateRoleAndBucket"},
-            {"Fn::Not": [{"Fn::Equals": [{"Ref": "ResultKmsKeyArn"}, ""]}]},
-        ]
+        "Fn::And": [{"Condition": "CreateRoleAndBucket"}, {"Condition": "EncryptWithOwnKey"}]
     }
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert conditions_for(template, ResultEncryption=key)["GrantResultKey"]
+    for mode in ["SSE_S3", "SSE_KMS", "NONE"]:
+        assert not conditions_for(template, ResultEncryption=mode)["GrantResultKey"], mode
+    # A role of your own gets no grant from the stack: its owner grants the key (docs/deploy.md).
+    assert not conditions_for(template, ResultEncryption=key, **OWN_ROLE_AND_BUCKET)["GrantResultKey"]
     policies = template["Resources"]["DmsServiceRole"]["Properties"]["Policies"]
     (conditional,) = [p for p in policies if "Fn::If" in p]
     condition, policy, otherwise = conditional["Fn::If"]
@@ -190,37 +193,44 @@ def test_the_created_role_may_use_the_given_results_key_only(template):
     assert otherwise == {"Ref": "AWS::NoValue"}
     (statement,) = policy["PolicyDocument"]["Statement"]
     assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
-    assert statement["Resource"] == {"Ref": "ResultKmsKeyArn"}
-
-
-def test_a_results_key_needs_sse_kms(template):
-    rule = template["Rules"]["AKmsKeyNeedsSseKms"]
-    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ResultKmsKeyArn"}, ""]}]}
-    (assertion,) = rule["Assertions"]
-    assert assertion["Assert"] == {"Fn::Equals": [{"Ref": "ResultEncryptionMode"}, "SSE_KMS"]}
+    assert statement["Resource"] == {"Ref": "ResultEncryption"}
 
 
 def test_results_are_encrypted_by_default_and_keys_are_key_arns(template):
-    parameters = template["Parameters"]
-    assert parameters["ResultEncryptionMode"]["Default"] == "SSE_S3"
-    assert "no encryption" in parameters["ResultEncryptionMode"]["Description"]
-    pattern = re.compile(parameters["ResultKmsKeyArn"]["AllowedPattern"])
-    assert pattern.match("")
-    assert pattern.match("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
-    assert pattern.match("arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab")
-    assert not pattern.match("arn:aws:kms:us-east-1:123456789012:alias/dms-results")
+    parameter = template["Parameters"]["ResultEncryption"]
+    assert parameter["Default"] == "SSE_S3"
+    assert "no encryption" in parameter["Description"]
+    pattern = re.compile(parameter["AllowedPattern"])
+    for value in ["SSE_S3", "SSE_KMS", "NONE"]:
+        assert pattern.fullmatch(value), value
+    assert pattern.fullmatch("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    assert pattern.fullmatch("arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab")
+    assert not pattern.fullmatch("arn:aws:kms:us-east-1:123456789012:alias/dms-results")
+    assert not pattern.fullmatch("")
+    assert not pattern.fullmatch("sse_s3")
 
 
 def sam_build(tmp_path, *parameter_overrides):
-    """`sam build` of the template into tmp_path; the function's `bootstrap`."""
+    """`sam build` of the template into tmp_path; the function's `bootstrap`. sam build copies each binary out
+    of target/lambda/, where `cargo lambda build` for x86_64 (scripts/bench) also writes: what was there before
+    is put back, so that the arm64 build is not taken for the x86_64 one."""
     assert shutil.which("cargo-lambda"), "sam build needs cargo-lambda on PATH"
     overrides = ["--parameter-overrides", *parameter_overrides] if parameter_overrides else []
-    result = run(
-        "sam", "build", "--beta-features", *overrides,
-        "--build-dir", str(tmp_path / "build"),
-        "--cache-dir", str(tmp_path / "cache"),
-        timeout=3600,
-    )
+    lambda_dir = ROOT / "target" / "lambda"
+    kept = tmp_path / "kept-target-lambda"
+    if lambda_dir.is_dir():
+        shutil.copytree(lambda_dir, kept, symlinks=True)
+    try:
+        result = run(
+            "sam", "build", "--beta-features", *overrides,
+            "--build-dir", str(tmp_path / "build"),
+            "--cache-dir", str(tmp_path / "cache"),
+            timeout=3600,
+        )
+    finally:
+        if kept.is_dir():
+            shutil.rmtree(lambda_dir, ignore_errors=True)
+            shutil.copytree(kept, lambda_dir, symlinks=True)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     bootstrap = tmp_path / "build" / "AssessmentRunFunction" / "bootstrap"
     assert bootstrap.is_file()
@@ -236,15 +246,17 @@ def elf_machine(path):
     return int.from_bytes(header[18:20], "little")
 
 
-# sam build copies the binary out of target/lambda/, where `cargo lambda build` for x86_64
-# (scripts/bench) also writes: the x86_64 build stays last, so that it is x86_64 that is left there.
-# The arm64 build reuses scripts/test's (the same `cargo lambda build --release --arm64`).
+# The arm64 build reuses scripts/test's (the same `cargo lambda build --release --arm64`). The template
+# deploys arm64 only (no Architecture parameter any more).
 def test_sam_build_with_the_default_parameters_builds_arm64(tmp_path):
     assert elf_machine(sam_build(tmp_path)) == 0xB7, "an aarch64 executable"
+    for name in ["AssessmentRunFunction", "VerdictFunction"]:
+        assert elf_machine(tmp_path / "build" / name / "bootstrap") == 0xB7, name
 
 
-def test_sam_build_x86_64(tmp_path):
-    assert elf_machine(sam_build(tmp_path, "Architecture=x86_64")) == 0x3E, "an x86_64 executable"
+def test_both_functions_are_arm64(template):
+    for name in ["AssessmentRunFunction", "VerdictFunction"]:
+        assert template["Resources"][name]["Properties"]["Architectures"] == ["arm64"], name
 
 
 # The premigration gate: the verdict function, the state machine's permissions, the rule on the state machine.
@@ -322,21 +334,28 @@ def test_the_state_machine_may_put_only_verdict_events_on_the_default_bus(templa
     assert sub(statement["Resource"]) == "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
     # `events:source` is multivalued: a set operator, and present (not Null).
     assert statement["Condition"] == {
-        "ForAllValues:StringEquals": {"events:source": {"Ref": "VerdictEventSource"}},
+        "ForAllValues:StringEquals": {"events:source": {"Ref": "AWS::StackName"}},
         "Null": {"events:source": "false"},
     }
 
 
-def test_the_verdict_source_cannot_begin_with_aws(template):
-    # PutEvents refuses the `aws.` prefix; CloudFormation reads AllowedPattern as a Java regex, and a negative
-    # lookahead means the same in Java and in Python.
-    parameter = template["Parameters"]["VerdictEventSource"]
-    pattern = re.compile(parameter["AllowedPattern"])
-    assert not pattern.fullmatch("aws.dms")
-    assert not pattern.fullmatch("aws.")
-    assert pattern.fullmatch("dms-assessment-run")
-    assert pattern.fullmatch("com.example.migrations")
-    assert pattern.fullmatch(parameter["Default"])
+# CloudFormation User Guide, "Stack name": "A stack name can contain only alphanumeric characters
+# (case-sensitive) and hyphens. It must start with an alphabetic character and can't be longer than 128
+# characters." (docs/aws-facts.md)
+STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
+
+
+def test_the_verdict_source_is_the_stack_name_which_cannot_begin_with_aws_dot(template):
+    # PutEvents refuses the `aws.` prefix; a stack name has no dot, so no stack name begins with it.
+    substitutions = template["Resources"]["AssessmentStateMachine"]["Properties"]["DefinitionSubstitutions"]
+    assert substitutions["VerdictEventSource"] == {"Ref": "AWS::StackName"}
+    fleet = template["Resources"]["FleetStateMachine"]["Properties"]["DefinitionSubstitutions"]
+    assert fleet["VerdictEventSource"] == {"Ref": "AWS::StackName"}
+    assert "VerdictEventSource" not in template["Parameters"]
+    assert not STACK_NAME.fullmatch("aws.dms")
+    assert STACK_NAME.fullmatch("dms-assessment-run")
+    # PutEvents' Source is at most 256 characters; a stack name at most 128.
+    assert not STACK_NAME.fullmatch("a" * 129)
 
 
 def test_sns_publish_only_to_the_given_topic_and_only_when_one_is_given(template):
@@ -352,20 +371,24 @@ def test_the_gate_permissions_exist_only_when_the_gate_is_on(template):
     conditions = {}
     describe = sid(template, "AssessmentStateMachine", "SeeWhetherTheTaskIsStillTesting", conditions)
     start = sid(template, "AssessmentStateMachine", "StartTheTaskTheVerdictAllows", conditions)
-    assert conditions["SeeWhetherTheTaskIsStillTesting"] == "StartTaskAfterVerdict"
-    assert conditions["StartTheTaskTheVerdictAllows"] == "StartTaskAfterVerdict"
-    assert template["Conditions"]["StartTaskAfterVerdict"] == {"Fn::Equals": [{"Ref": "StartTaskWhenAllowed"}, "true"]}
+    assert conditions["SeeWhetherTheTaskIsStillTesting"] == "GateStartsTask"
+    assert conditions["StartTheTaskTheVerdictAllows"] == "GateStartsTask"
+    assert template["Conditions"]["GateStartsTask"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "StartTaskAfterVerdict"}, "none"]}]}
     assert describe["Action"] == "dms:DescribeReplicationTasks"
     assert describe["Resource"] == "*"  # no resource types in the Service Authorization Reference
     assert start["Action"] == "dms:StartReplicationTask"
     assert sub(start["Resource"]) == "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:task:*"
     # Off unless asked for: starting a migration is the user's decision.
-    assert template["Parameters"]["StartTaskWhenAllowed"]["Default"] == "false"
-    assert template["Parameters"]["StartReplicationTaskType"]["AllowedValues"] == [
+    assert template["Parameters"]["StartTaskAfterVerdict"]["Default"] == "none"
+    assert not conditions_for(template)["GateStartsTask"]
+    assert template["Parameters"]["StartTaskAfterVerdict"]["AllowedValues"] == [
+        "none",
         "start-replication",
         "resume-processing",
         "reload-target",
     ]
+    for kind in ["start-replication", "resume-processing", "reload-target"]:
+        assert conditions_for(template, StartTaskAfterVerdict=kind)["GateStartsTask"], kind
 
 
 def test_the_state_machine_has_no_other_statements(template):
@@ -385,8 +408,8 @@ def test_every_substitution_the_definition_uses_is_given_and_every_one_given_is_
     used = set(re.findall(r"\$\{([A-Za-z]+)\}", DEFINITION.read_text()))
     given = set(template["Resources"]["AssessmentStateMachine"]["Properties"]["DefinitionSubstitutions"])
     assert used == given
-    defaults = {name: template["Parameters"][name]["Default"] for name in ["VerdictEventSource", "NotificationTopicArn", "WarningsBlock"]}
-    assert defaults == {"VerdictEventSource": "dms-assessment-run", "NotificationTopicArn": "", "WarningsBlock": "false"}
+    defaults = {name: template["Parameters"][name]["Default"] for name in ["NotificationTopicArn", "WarningsBlock"]}
+    assert defaults == {"NotificationTopicArn": "", "WarningsBlock": "false"}
 
 
 def test_the_rule_starts_the_state_machine_with_the_task_and_the_event_id(template):
@@ -505,7 +528,7 @@ def test_the_fleet_may_put_only_its_events_and_write_only_reports(template):
     assert sub(publish["Resource"]) == "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"
     # `events:source` is multivalued: a set operator, and present (not Null), as PublishVerdicts.
     assert publish["Condition"] == {
-        "ForAllValues:StringEquals": {"events:source": {"Ref": "VerdictEventSource"}},
+        "ForAllValues:StringEquals": {"events:source": {"Ref": "AWS::StackName"}},
         "Null": {"events:source": "false"},
     }
     write = sid(template, "FleetStateMachine", "WriteLargeReports")
@@ -547,3 +570,271 @@ def test_the_fleet_state_machine_gets_a_role_with_those_statements(translated):
     assert machine["Properties"]["RoleArn"] == {"Fn::GetAtt": ["FleetStateMachineRole", "Arn"]}
     role = resources["FleetStateMachineRole"]["Properties"]
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": ["states.amazonaws.com"]}
+
+
+# Deployment parameters: what Enter at every prompt of `sam deploy --guided` gives, and what the merged
+# parameters mean. The template's Conditions, Rules and Fn::If are evaluated here for given parameter values,
+# as CloudFormation evaluates them.
+
+MAX_PARAMETERS = 10
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OWN_ROLE_AND_BUCKET = {
+    "ServiceAccessRoleArn": "arn:aws:iam::123456789012:role/dms-premigration-assessment",
+    "ResultLocationBucket": "dms-assessment-results-123456789012",
+}
+STACK = "dms-assessment-run"
+
+
+def parameter_values(template, **given):
+    """Every parameter's value: its default unless given; a CommaDelimitedList as its list."""
+    values = {}
+    for name, parameter in template["Parameters"].items():
+        value = given.pop(name, parameter["Default"])
+        if parameter["Type"] == "CommaDelimitedList" and isinstance(value, str):
+            value = [item.strip() for item in value.split(",")]
+        values[name] = value
+    assert not given, f"no such parameters: {sorted(given)}"
+    return values
+
+
+def evaluate(value, values, conditions):
+    """A template value with Ref, Fn::If, Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition worked out;
+    Fn::GetAtt and Fn::Sub are kept as they are (they name resources)."""
+    if isinstance(value, list):
+        return [evaluate(v, values, conditions) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) != 1 or not next(iter(value)) in {"Ref", "Condition"} and not next(iter(value)).startswith("Fn::"):
+        return {key: evaluate(v, values, conditions) for key, v in value.items()}
+    ((function, argument),) = value.items()
+    if function == "Ref":
+        return {"AWS::StackName": STACK, "AWS::NoValue": None}.get(argument, values.get(argument, value))
+    if function == "Condition":
+        return conditions[argument]
+    if function == "Fn::If":
+        name, yes, no = argument
+        return evaluate(yes if conditions[name] else no, values, conditions)
+    if function == "Fn::Equals":
+        left, right = evaluate(argument, values, conditions)
+        return left == right
+    if function == "Fn::Not":
+        (operand,) = argument
+        return not evaluate(operand, values, conditions)
+    if function == "Fn::And":
+        return all(evaluate(a, values, conditions) for a in argument)
+    if function == "Fn::Or":
+        return any(evaluate(a, values, conditions) for a in argument)
+    return value
+
+
+class Conditions(dict):
+    """The template's conditions, each evaluated when first read (a condition may read another)."""
+
+    def __init__(self, template, values):
+        super().__init__()
+        self.template, self.values = template, values
+
+    def __missing__(self, name):
+        self[name] = evaluate(self.template["Conditions"][name], self.values, self)
+        return self[name]
+
+
+def conditions_for(template, **given):
+    conditions = Conditions(template, parameter_values(template, **given))
+    return {name: conditions[name] for name in template["Conditions"]}
+
+
+def refusals(template, **given):
+    """The AssertDescription of every rule assertion that fails (CloudFormation refuses the deployment)."""
+    values = parameter_values(template, **given)
+    conditions = Conditions(template, values)
+    failed = []
+    for rule in template.get("Rules", {}).values():
+        if "RuleCondition" in rule and not evaluate(rule["RuleCondition"], values, conditions):
+            continue
+        for assertion in rule["Assertions"]:
+            if not evaluate(assertion["Assert"], values, conditions):
+                failed.append(assertion["AssertDescription"])
+    return failed
+
+
+def resolved(template, path, **given):
+    """A value of the template (by its path of keys) for the given parameters."""
+    values = parameter_values(template, **given)
+    value = template
+    for key in path:
+        value = value[key]
+    return evaluate(value, values, Conditions(template, values))
+
+
+ENVIRONMENT = ["Resources", "AssessmentRunFunction", "Properties", "Environment", "Variables"]
+SUBSTITUTIONS = ["Resources", "AssessmentStateMachine", "Properties", "DefinitionSubstitutions"]
+
+
+def test_at_most_ten_parameters_each_with_a_default(template):
+    parameters = template["Parameters"]
+    assert len(parameters) <= MAX_PARAMETERS, sorted(parameters)
+    assert set(parameters) == {
+        "ServiceAccessRoleArn",
+        "ResultLocationBucket",
+        "ResultEncryption",
+        "StartTaskAfterVerdict",
+        "WarningsBlock",
+        "NotificationTopicArn",
+        "DmsEventRuleState",
+        "DmsEventIds",
+        "MaxWaitSeconds",
+        "FleetConcurrency",
+    }
+    for name, parameter in parameters.items():
+        # Enter at a `sam deploy --guided` prompt takes the default: each one must be a valid value.
+        assert "Default" in parameter, name
+        default = parameter["Default"]
+        if "AllowedValues" in parameter:
+            assert default in parameter["AllowedValues"], name
+        if "AllowedPattern" in parameter:
+            items = default.split(",") if parameter["Type"] == "CommaDelimitedList" else [default]
+            assert all(re.fullmatch(parameter["AllowedPattern"], item) for item in items), name
+        if parameter["Type"] == "Number":
+            assert parameter["MinValue"] <= default <= parameter["MaxValue"], name
+        assert parameter.get("Description"), name
+
+
+def test_every_parameter_is_in_one_group_of_the_console_interface(template):
+    groups = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    grouped = [name for group in groups for name in group["Parameters"]]
+    assert sorted(grouped) == sorted(template["Parameters"])
+    assert len(grouped) == len(set(grouped))
+
+
+def test_with_no_parameter_the_stack_creates_the_role_and_the_bucket(template):
+    assert refusals(template) == []
+    conditions = conditions_for(template)
+    assert conditions["CreateRoleAndBucket"]
+    for name in ["DmsServiceRole", "ResultsBucket", "ResultsBucketPolicy"]:
+        assert template["Resources"][name]["Condition"] == "CreateRoleAndBucket", name
+    environment = resolved(template, ENVIRONMENT)
+    assert environment["SERVICE_ACCESS_ROLE_ARN"] == {"Fn::GetAtt": ["DmsServiceRole", "Arn"]}
+    assert environment["RESULT_LOCATION_BUCKET"] == {"Ref": "ResultsBucket"}
+    assert resolved(template, ["Outputs", "ResultsBucketName", "Value"]) == {"Ref": "ResultsBucket"}
+    fleet = ["Resources", "FleetStateMachine", "Properties", "DefinitionSubstitutions", "ResultsBucket"]
+    assert resolved(template, fleet) == {"Ref": "ResultsBucket"}
+    # The created bucket is private and encrypted (SSE-S3) by default.
+    bucket = template["Resources"]["ResultsBucket"]["Properties"]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "AES256"
+    }
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    # Nothing starts a task, no event starts a run.
+    assert not conditions["GateStartsTask"]
+    assert parameter_values(template)["DmsEventRuleState"] == "DISABLED"
+
+
+def test_a_role_and_a_bucket_of_your_own_are_used_together(template):
+    assert refusals(template, **OWN_ROLE_AND_BUCKET) == []
+    assert not conditions_for(template, **OWN_ROLE_AND_BUCKET)["CreateRoleAndBucket"]
+    environment = resolved(template, ENVIRONMENT, **OWN_ROLE_AND_BUCKET)
+    assert environment["SERVICE_ACCESS_ROLE_ARN"] == OWN_ROLE_AND_BUCKET["ServiceAccessRoleArn"]
+    assert environment["RESULT_LOCATION_BUCKET"] == OWN_ROLE_AND_BUCKET["ResultLocationBucket"]
+    pass_role = sid(template, "AssessmentRunFunction", "PassTheServiceRoleToDms")
+    values = parameter_values(template, **OWN_ROLE_AND_BUCKET)
+    assert evaluate(pass_role["Resource"], values, Conditions(template, values)) == OWN_ROLE_AND_BUCKET["ServiceAccessRoleArn"]
+
+
+@pytest.mark.parametrize("given,missing", [
+    ({"ServiceAccessRoleArn": OWN_ROLE_AND_BUCKET["ServiceAccessRoleArn"]}, "ResultLocationBucket"),
+    ({"ResultLocationBucket": OWN_ROLE_AND_BUCKET["ResultLocationBucket"]}, "ServiceAccessRoleArn"),
+])
+def test_one_without_the_other_is_refused_before_deployment(template, given, missing):
+    (refusal,) = refusals(template, **given)
+    (present,) = given
+    assert refusal.startswith(f"{present} is given without {missing}."), refusal
+    assert "leave both blank" in refusal
+    # The rule has no condition: it is checked for every deployment, the defaults included.
+    assert "RuleCondition" not in template["Rules"]["RoleAndBucketTogether"]
+
+
+# The old parameters' values for each value of a merged one: ResultEncryptionMode and ResultKmsKeyArn as the
+# template passed them to the function, StartTaskWhenAllowed and StartReplicationTaskType as it substituted them.
+ENCRYPTION = {
+    "SSE_S3": ("SSE_S3", ""),
+    "SSE_KMS": ("SSE_KMS", ""),
+    "NONE": ("", ""),
+    KEY: ("SSE_KMS", KEY),
+}
+GATE = {
+    "none": ("false", "start-replication"),
+    "start-replication": ("true", "start-replication"),
+    "resume-processing": ("true", "resume-processing"),
+    "reload-target": ("true", "reload-target"),
+}
+
+
+@pytest.mark.parametrize("encryption", list(ENCRYPTION))
+def test_result_encryption_sets_the_mode_and_key_the_two_old_parameters_did(template, encryption):
+    environment = resolved(template, ENVIRONMENT, ResultEncryption=encryption)
+    assert (environment["RESULT_ENCRYPTION_MODE"], environment["RESULT_KMS_KEY_ARN"]) == ENCRYPTION[encryption]
+    assert refusals(template, ResultEncryption=encryption) == []
+
+
+def test_the_function_gets_no_per_run_defaults_from_the_template(template):
+    environment = resolved(template, ENVIRONMENT)
+    assert set(environment) == {
+        "SERVICE_ACCESS_ROLE_ARN",
+        "RESULT_LOCATION_BUCKET",
+        "RESULT_ENCRYPTION_MODE",
+        "RESULT_KMS_KEY_ARN",
+    }
+
+
+@pytest.mark.parametrize("gate", list(GATE))
+def test_start_task_after_verdict_substitutes_what_the_two_old_parameters_did(template, gate):
+    substitutions = resolved(template, SUBSTITUTIONS, StartTaskAfterVerdict=gate)
+    assert (substitutions["StartTaskWhenAllowed"], substitutions["StartReplicationTaskType"]) == GATE[gate]
+    # The gate's permissions exist exactly when the definition can reach the gate.
+    assert conditions_for(template, StartTaskAfterVerdict=gate)["GateStartsTask"] == (GATE[gate][0] == "true")
+
+
+def test_the_fixed_substitutions_are_the_old_defaults(template):
+    substitutions = resolved(template, SUBSTITUTIONS)
+    assert substitutions["PollIntervalSeconds"] == "60"
+    assert substitutions["VerdictEventSource"] == STACK  # the old default, as the README's stack is named
+    assert substitutions["MaxWaitSeconds"] == 7200
+    assert substitutions["WarningsBlock"] == "false"
+    assert substitutions["NotificationTopicArn"] == ""
+
+
+def test_the_function_may_list_the_applicable_assessments_of_this_accounts_tasks(template):
+    statement = sid(template, "AssessmentRunFunction", "ListApplicableAssessments")
+    assert statement["Effect"] == "Allow"
+    assert statement["Action"] == "dms:DescribeApplicableIndividualAssessments"
+    # The Service Authorization Reference lists ReplicationInstance and ReplicationTask for it.
+    assert [sub(arn) for arn in statement["Resource"]] == [
+        "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:rep:*",
+        "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:task:*",
+    ]
+    sids = [s.get("Sid") for name, s in statements(template) if name == "AssessmentRunFunction"]
+    assert sids == ["StartAssessmentRuns", "FindExistingRuns", "ListApplicableAssessments", "PassTheServiceRoleToDms"]
+
+
+def test_samconfig_names_the_stack_and_opts_in_to_the_rust_build():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    assert config["version"] == 0.1
+    deploy = config["default"]["deploy"]["parameters"]
+    assert deploy == {
+        "stack_name": STACK,
+        "capabilities": "CAPABILITY_IAM",
+        "resolve_s3": True,
+        "confirm_changeset": True,
+    }
+    assert "region" not in json.dumps(config)
+    assert config["default"]["build"]["parameters"] == {"beta_features": True}
+    assert STACK_NAME.fullmatch(deploy["stack_name"])
+
+
+def test_the_docs_read_the_outputs_of_whatever_stack_was_deployed():
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for line in path.read_text().splitlines():
+            assert not re.search(r"--stack-name\s+[A-Za-z]", line), (path.name, line)

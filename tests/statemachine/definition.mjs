@@ -12,7 +12,10 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DEFINITION_FILE = path.join(ROOT, 'statemachine/assessment.asl.json');
 export const FLEET_DEFINITION_FILE = path.join(ROOT, 'statemachine/fleet.asl.json');
 
-/** What template.yaml substitutes, with the template's defaults. */
+/**
+ * What template.yaml substitutes, with the template's defaults: VerdictEventSource is the stack's name (samconfig.toml's
+ * `dms-assessment-run`); StartTaskWhenAllowed and StartReplicationTaskType are what StartTaskAfterVerdict `none` gives.
+ */
 export const DEFAULTS = {
   AssessmentRunFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run',
   VerdictFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-verdict',
@@ -25,7 +28,7 @@ export const DEFAULTS = {
   StartReplicationTaskType: 'start-replication',
 };
 
-/** What template.yaml substitutes in the fleet state machine, with the template's defaults. */
+/** What template.yaml substitutes in the fleet state machine, with the template's defaults (VerdictEventSource: the stack's name). */
 export const FLEET_DEFAULTS = {
   AssessmentStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:AssessmentStateMachine-abc',
   FleetConcurrency: '5',

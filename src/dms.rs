@@ -156,7 +156,8 @@ pub async fn refuse_recent_run(
     match other {
         None => Ok(()),
         Some(run) => Err(Error::RecentRunExists(format!(
-            "the task {} has the assessment run {} ({}, created {}), in progress or younger than {} s:              no run was started, so that a DMS event that follows a run or a start does not start another",
+            "the task {} has the assessment run {} ({}, created {}), in progress or younger than {} s: \
+             no run was started, so that a DMS event that follows a run or a start does not start another",
             request.replication_task_arn,
             run.replication_task_assessment_run_arn().unwrap_or("without an ARN"),
             run.status().unwrap_or("without a status"),
@@ -166,6 +167,53 @@ pub async fn refuse_recent_run(
             window.as_secs()
         ))),
     }
+}
+
+/// The individual assessments DMS lists as applicable to the task (every page), in its order.
+pub async fn applicable_assessments(client: &Client, task_arn: &str) -> Result<Vec<String>, Error> {
+    let mut pages = client
+        .describe_applicable_individual_assessments()
+        .replication_task_arn(task_arn)
+        .into_paginator()
+        .send();
+    let mut names = Vec::new();
+    while let Some(page) = pages.next().await {
+        names.extend_from_slice(page.map_err(classify)?.individual_assessment_names());
+    }
+    Ok(names)
+}
+
+/// Refuses with `InvalidInput` the `IncludeOnly` or `Exclude` names DMS does not list as
+/// applicable to the task: no DMS page says that it refuses them (docs/aws-facts.md).
+pub async fn check_assessment_names(client: &Client, request: &StartRequest) -> Result<(), Error> {
+    let (member, names) = if request.include_only.is_empty() {
+        ("Exclude", &request.exclude)
+    } else {
+        ("IncludeOnly", &request.include_only)
+    };
+    if names.is_empty() {
+        return Ok(());
+    }
+    let applicable = applicable_assessments(client, &request.replication_task_arn).await?;
+    let unknown: Vec<&str> = names
+        .iter()
+        .filter(|name| !applicable.contains(name))
+        .map(String::as_str)
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid_input(format!(
+        "{member} names individual assessments that DMS does not list for the task {}: {}; the \
+         applicable ones are: {}",
+        request.replication_task_arn,
+        unknown.join(", "),
+        if applicable.is_empty() {
+            "none".to_owned()
+        } else {
+            applicable.join(", ")
+        }
+    )))
 }
 
 /// Finds the run of `task_arn` named `name`, following every page of the answer.

@@ -3,21 +3,24 @@
 use std::time::SystemTime;
 
 use aws_sdk_databasemigration::Client;
-use lambda_runtime::LambdaEvent;
+use lambda_runtime::{Context, LambdaEvent};
 
 use crate::config::Defaults;
 use crate::dms;
 use crate::error::Error;
+use crate::home::Home;
 use crate::naming::NameSeed;
 use crate::output::{DryRunOutput, Output, RunOutput};
 use crate::payload::{self, Event, Origin};
 use crate::request::{self, Resolved};
+use crate::sdk;
 
 /// What every invocation shares, built once per process: the DMS client and the defaults.
 #[derive(Debug, Clone)]
 pub struct App {
     client: Client,
     defaults: Result<Defaults, Error>,
+    profile_problem: Option<String>,
 }
 
 impl App {
@@ -26,20 +29,30 @@ impl App {
         if let Err(error) = &defaults {
             tracing::error!(error_type = error.error_type(), %error, "invalid configuration: every invocation will fail until it is fixed");
         }
-        App { client, defaults }
+        App {
+            client,
+            defaults,
+            profile_problem: None,
+        }
+    }
+
+    /// Says `problem` (a profile that was not found, [`sdk::profile_problem`]) when credentials fail.
+    pub fn with_profile_problem(mut self, problem: Option<String>) -> Self {
+        self.profile_problem = problem;
+        self
     }
 
     /// Handles one invocation.
     pub async fn handle(&self, event: LambdaEvent<Event>) -> Result<Output, Error> {
         let (event, context) = event.into_parts();
-        let result = self.start(event, context.deadline).await;
+        let result = self.start(event, &context).await;
         if let Err(error) = &result {
             error.log("assessment run not started");
         }
         result
     }
 
-    async fn start(&self, event: Event, deadline_ms: u64) -> Result<Output, Error> {
+    async fn start(&self, event: Event, context: &Context) -> Result<Output, Error> {
         let defaults = self.defaults.as_ref().map_err(Clone::clone)?;
         let payload = event.into_json()?;
         tracing::debug!(%payload, "payload");
@@ -57,6 +70,23 @@ impl App {
         };
         tracing::debug!(origin = ?invocation.origin, "origin");
 
+        // Only where the function runs: the task there, the role and key in its partition.
+        let region = self.client.config().region().map(|r| r.as_ref());
+        let home = Home::of(&context.invoked_function_arn, region);
+        let task_member = match invocation.origin {
+            Origin::DmsTaskEvent { .. } => "the DMS event's resources[0]",
+            _ => "ReplicationTaskArn",
+        };
+        home.check(task_member, &request.replication_task_arn, true)?;
+        home.check(
+            "ServiceAccessRoleArn",
+            &request.service_access_role_arn,
+            false,
+        )?;
+        if let Some(key) = &request.result_kms_key_arn {
+            home.check("ResultKmsKeyArn", key, false)?;
+        }
+
         if dry_run {
             tracing::info!(
                 task_arn = %request.replication_task_arn,
@@ -71,15 +101,21 @@ impl App {
             }));
         }
 
+        if home.region().is_none() {
+            return Err(sdk::no_region());
+        }
         let now = SystemTime::now();
-        let budget = dms::budget(deadline_ms, now);
+        let budget = dms::budget(context.deadline, now);
         let start = async {
             if let Some(window) = recent_run_window {
                 dms::refuse_recent_run(&self.client, &request, window, now).await?;
             }
+            dms::check_assessment_names(&self.client, &request).await?;
             dms::start_assessment_run(&self.client, &request).await
         };
-        let started = dms::within(budget, start).await?;
+        let started = dms::within(budget, start)
+            .await
+            .map_err(|error| sdk::with_profile_problem(error, self.profile_problem.as_deref()))?;
         let output = RunOutput::new(started, &request);
         tracing::info!(
             task_arn = %output.replication_task_arn,

@@ -4,7 +4,8 @@
 //! The modules follow an invocation of the start function: [`payload`] (what arrives), [`config`]
 //! (defaults from the environment), [`request`] (what is sent, after defaults and validation, named
 //! by [`naming`]), [`dms`] (the calls, through the client of [`http`]), [`output`] (what is
-//! returned) and [`error`] (the names Step Functions sees). [`verdict`] is the verdict function's,
+//! returned) and [`error`] (the names Step Functions sees); [`home`] keeps the calls where the
+//! function runs. [`verdict`] is the verdict function's,
 //! on the same [`dms`] and [`error`]. [`sdk`] loads the SDK's configuration and [`logging`] sets up
 //! the logs, for both.
 
@@ -12,6 +13,7 @@ pub mod config;
 pub mod dms;
 pub mod error;
 pub mod handler;
+pub mod home;
 pub mod http;
 pub mod logging;
 pub mod naming;

@@ -44,6 +44,15 @@ impl Settings {
             })),
             None => directives(&lookup("RUST_LOG").unwrap_or_default()),
         };
+        // The SDK's own warnings when a Region or credentials cannot be loaded print Rust `Debug`
+        // structures; the function's error says the same in a sentence. They show from DEBUG, or
+        // when RUST_LOG names `aws_config`.
+        let named = lookup("RUST_LOG").is_some_and(|d| d.contains("aws_config"));
+        let filter = if named || filter.default_level() >= Some(LevelFilter::DEBUG) {
+            filter
+        } else {
+            filter.with_target("aws_config", LevelFilter::ERROR)
+        };
         Settings {
             filter,
             json,
@@ -337,6 +346,37 @@ mod tests {
         let s = settings(&[("RUST_LOG", "warn, dms_assessment_run=debug")]);
         assert_eq!(threshold(&s, "dms_assessment_run::dms"), Some(Level::DEBUG));
         assert_eq!(threshold(&s, "aws_smithy_runtime"), Some(Level::WARN));
+    }
+
+    #[test]
+    fn the_sdks_config_warnings_show_only_from_debug_or_when_named() {
+        for vars in [
+            &[][..],
+            &[("AWS_LAMBDA_LOG_LEVEL", "WARN")][..],
+            &[("RUST_LOG", "info")][..],
+        ] {
+            let s = settings(vars);
+            assert_eq!(
+                threshold(&s, "aws_config::imds::region"),
+                Some(Level::ERROR),
+                "{vars:?}"
+            );
+            assert_ne!(
+                threshold(&s, "dms_assessment_run"),
+                Some(Level::ERROR),
+                "{vars:?}"
+            );
+        }
+        let debug = settings(&[("AWS_LAMBDA_LOG_LEVEL", "DEBUG")]);
+        assert_eq!(
+            threshold(&debug, "aws_config::meta::credentials::chain"),
+            Some(Level::DEBUG)
+        );
+        let named = settings(&[("RUST_LOG", "info,aws_config=warn")]);
+        assert_eq!(
+            threshold(&named, "aws_config::imds::region"),
+            Some(Level::WARN)
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@ use lambda_runtime::{run, service_fn, LambdaEvent};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init(std::io::stdout);
-    let app = App::new(Client::new(&sdk::config().await), Defaults::from_env());
+    let app = App::new(Client::new(&sdk::config().await), Defaults::from_env())
+        .with_profile_problem(sdk::profile_problem().await);
 
     let app = &app;
     run(service_fn(move |event: LambdaEvent<Event>| async move {

@@ -5,8 +5,11 @@ use aws_config::environment::{
 };
 use aws_config::meta::region::ProvideRegion;
 use aws_config::SdkConfig;
+use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_sdk_databasemigration::config::ProvideCredentials;
+use aws_types::os_shim_internal::{Env, Fs};
 
+use crate::error::Error;
 use crate::http;
 
 /// The configuration every client of a process is built from, with the function's HTTPS client.
@@ -24,4 +27,80 @@ pub async fn config() -> SdkConfig {
         loader = loader.region(region);
     }
     loader.load().await
+}
+
+/// No Region could be found: a configuration mistake, not an outage (not retried).
+pub fn no_region() -> Error {
+    Error::InvalidConfiguration(
+        "no AWS Region: set AWS_REGION (Lambda sets it), or a region in the AWS_PROFILE profile \
+         of the shared config file"
+            .to_owned(),
+    )
+}
+
+/// When `AWS_PROFILE` names a profile that neither shared file has, what the SDK read, in one
+/// sentence; `None` otherwise (no profile named, or found). Read once at start-up.
+pub async fn profile_problem() -> Option<String> {
+    let name = std::env::var("AWS_PROFILE")
+        .ok()
+        .filter(|n| !n.is_empty())?;
+    profile_problem_in(&name, &Env::real(), &Fs::real()).await
+}
+
+async fn profile_problem_in(name: &str, env: &Env, fs: &Fs) -> Option<String> {
+    let files = EnvConfigFiles::default();
+    let found = aws_config::profile::load(fs, env, &files, None)
+        .await
+        .ok()
+        .is_some_and(|set| set.get_profile(name).is_some());
+    if found {
+        return None;
+    }
+    let file = |variable: &str, default: &str| {
+        env.get(variable)
+            .map(|path| format!("{path} ({variable})"))
+            .unwrap_or_else(|_| default.to_owned())
+    };
+    Some(format!(
+        "the profile `{name}` (AWS_PROFILE) is not in the shared config file {} nor in the shared \
+         credentials file {}",
+        file("AWS_CONFIG_FILE", "~/.aws/config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+    ))
+}
+
+/// `error`, with `problem` said first when the credentials are what failed.
+pub fn with_profile_problem(error: Error, problem: Option<&str>) -> Error {
+    match (error, problem) {
+        (Error::NoUsableCredentials(message), Some(problem)) => {
+            Error::NoUsableCredentials(format!("{problem}; {message}"))
+        }
+        (error, _) => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_profile_in_neither_file_is_named_with_the_files_read() {
+        let env = Env::from_slice(&[("AWS_CONFIG_FILE", "/tmp/config"), ("HOME", "/home/user")]);
+        let fs = Fs::from_slice(&[("/tmp/config", "[profile other]\nregion = eu-west-3\n")]);
+        assert_eq!(profile_problem_in("other", &env, &fs).await, None);
+        assert_eq!(
+            profile_problem_in("nope", &env, &fs).await.unwrap(),
+            "the profile `nope` (AWS_PROFILE) is not in the shared config file /tmp/config \
+             (AWS_CONFIG_FILE) nor in the shared credentials file ~/.aws/credentials"
+        );
+    }
+
+    #[test]
+    fn only_a_credentials_error_gets_the_profile_problem() {
+        let problem = Some("the profile `nope` …");
+        let error = with_profile_problem(Error::NoUsableCredentials("none".into()), problem);
+        assert_eq!(error.to_string(), "the profile `nope` …; none");
+        let other = with_profile_problem(Error::DmsUnavailable("down".into()), problem);
+        assert_eq!(other.to_string(), "down");
+    }
 }

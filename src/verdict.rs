@@ -14,13 +14,15 @@ use aws_sdk_databasemigration::types::{
     ReplicationTaskIndividualAssessment,
 };
 use aws_sdk_databasemigration::Client;
-use lambda_runtime::LambdaEvent;
+use lambda_runtime::{Context, LambdaEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::dms;
 use crate::error::{self, Error};
+use crate::home::Home;
 use crate::payload::{self, Event};
+use crate::sdk;
 use crate::validate;
 
 /// The filter both describe calls take to name one run (API reference,
@@ -456,17 +458,27 @@ async fn individual_assessments(
 #[derive(Debug, Clone)]
 pub struct VerdictApp {
     client: Client,
+    profile_problem: Option<String>,
 }
 
 impl VerdictApp {
     pub fn new(client: Client) -> Self {
-        VerdictApp { client }
+        VerdictApp {
+            client,
+            profile_problem: None,
+        }
+    }
+
+    /// Says `problem` (a profile that was not found, [`sdk::profile_problem`]) when credentials fail.
+    pub fn with_profile_problem(mut self, problem: Option<String>) -> Self {
+        self.profile_problem = problem;
+        self
     }
 
     /// Handles one invocation.
     pub async fn handle(&self, event: LambdaEvent<Event>) -> Result<VerdictOutput, Error> {
         let (event, context) = event.into_parts();
-        let result = self.judge(event, context.deadline).await;
+        let result = self.judge(event, &context).await;
         match &result {
             Err(error) => error.log("no verdict"),
             Ok(output) => tracing::info!(
@@ -480,16 +492,21 @@ impl VerdictApp {
         result
     }
 
-    async fn judge(&self, event: Event, deadline_ms: u64) -> Result<VerdictOutput, Error> {
+    async fn judge(&self, event: Event, context: &Context) -> Result<VerdictOutput, Error> {
         let payload = event.into_json()?;
         tracing::debug!(%payload, "payload");
         let request = VerdictRequest::parse(&payload)?;
-        let budget = dms::budget(deadline_ms, SystemTime::now());
-        let described = dms::within(
-            budget,
-            describe(&self.client, &request.replication_task_assessment_run_arn),
-        )
-        .await?;
+        let run_arn = &request.replication_task_assessment_run_arn;
+        let region = self.client.config().region().map(|r| r.as_ref());
+        let home = Home::of(&context.invoked_function_arn, region);
+        home.check("ReplicationTaskAssessmentRunArn", run_arn, true)?;
+        if home.region().is_none() {
+            return Err(sdk::no_region());
+        }
+        let budget = dms::budget(context.deadline, SystemTime::now());
+        let described = dms::within(budget, describe(&self.client, run_arn))
+            .await
+            .map_err(|error| sdk::with_profile_problem(error, self.profile_problem.as_deref()))?;
         VerdictOutput::judge(&described, &request)
     }
 }

@@ -431,7 +431,15 @@ async fn no_credentials_or_an_unknown_profile_is_no_usable_credentials_in_one_pl
         messages.push(answers[0].body["errorMessage"].as_str().unwrap().to_owned());
     }
     std::fs::remove_dir_all(&dir).ok();
-    assert!(messages[1].contains("no-such-profile"), "{}", messages[1]);
+    // The profile that is not there, and the files the SDK read, said first.
+    let read = format!(
+        "the profile `no-such-profile` (AWS_PROFILE) is not in the shared config file {} \
+         (AWS_CONFIG_FILE) nor in the shared credentials file {} (AWS_SHARED_CREDENTIALS_FILE); ",
+        config.display(),
+        empty.display()
+    );
+    assert!(messages[1].starts_with(&read), "{}", messages[1]);
+    assert!(!messages[0].contains("is not in the shared config file"), "{}", messages[0]);
     for message in &messages {
         // What was tried, and what to do.
         assert!(

@@ -15,8 +15,23 @@ use dms_assessment_run::{App, Defaults, Error};
 use serde_json::{json, Value};
 
 fn app(rules: &[&Rule]) -> App {
+    // Last, so that a test's own list of applicable assessments wins.
+    let samples = samples_applicable();
+    let rules = rules.iter().copied().chain([&samples]);
     let client = mock_client!(aws_sdk_databasemigration, RuleMode::MatchAny, rules);
     App::new(client, Ok(deployment_defaults()))
+}
+
+/// DMS's list of applicable assessments with every name the samples in `events/` give.
+fn samples_applicable() -> Rule {
+    use aws_sdk_databasemigration::operation::describe_applicable_individual_assessments::DescribeApplicableIndividualAssessmentsOutput as Listed;
+    mock!(Client::describe_applicable_individual_assessments).then_output(|| {
+        Listed::builder()
+            .individual_assessment_names("mysql-check-binlog-format")
+            .individual_assessment_names("mysql-check-server-id")
+            .individual_assessment_names("mysql-check-target-privileges")
+            .build()
+    })
 }
 
 fn run(name: &str, arn: &str) -> ReplicationTaskAssessmentRun {
@@ -417,10 +432,7 @@ async fn every_sample_event_has_its_documented_outcome() {
             "eventbridge-dms-task-state-change.json"
             | "eventbridge-dms-task-started-user-guide.json" => {
                 let output = result.unwrap_or_else(|e| panic!("{name}: {e}"));
-                assert_eq!(
-                    output["ReplicationTaskArn"],
-                    "arn:aws:dms:us-east-1:012345678901:task:AAAABBBB0CCCCDDDDEEEEE1FFFF2GGG3FFFFFF3"
-                );
+                assert_eq!(output["ReplicationTaskArn"], event(&name)["resources"][0]);
                 assert_eq!(start.num_calls(), 1);
             }
             "dry-run.json" => {
@@ -638,5 +650,174 @@ async fn a_run_being_cancelled_refuses_the_start_too() {
     let payload = json!({"ReplicationTaskArn": TASK, "RecentRunWindowSeconds": 900});
     let error = fails(&app(&[&start, &listed]), payload).await;
     assert_eq!(error.error_type(), "RecentRunExists");
+    assert_eq!(start.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_task_of_another_region_or_account_is_invalid_input_and_dms_is_not_called() {
+    for task in [
+        "arn:aws:dms:eu-west-1:123456789012:task:AAAABBBB",
+        "arn:aws:dms:us-east-1:210987654321:task:AAAABBBB",
+    ] {
+        let start = starts();
+        let payload = json!({"ReplicationTaskArn": task, "DryRun": true});
+        let error = app(&[&start])
+            .handle(invocation_of(payload, FUNCTION_ARN))
+            .await
+            .map(json)
+            .expect_err(task);
+        assert_eq!(error.error_type(), "InvalidInput");
+        let message = error.to_string();
+        assert!(
+            message.contains(task)
+                && message.contains(
+                    "the function runs in partition aws, Region us-east-1, account 123456789012"
+                ),
+            "{message}"
+        );
+        assert_eq!(
+            start.num_calls(),
+            0,
+            "not even a dry run shows it as a request"
+        );
+    }
+    // Without a function ARN (a local run), the SDK's Region is the function's.
+    let error = fails(
+        &app(&[]),
+        json!({"ReplicationTaskArn": "arn:aws:dms:eu-west-1:123456789012:task:AAAABBBB"}),
+    )
+    .await;
+    assert!(
+        error
+            .to_string()
+            .contains("the function runs in Region us-east-1:"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_role_of_another_partition_is_invalid_input() {
+    let payload = json!({"ReplicationTaskArn": TASK, "ServiceAccessRoleArn": "arn:aws-cn:iam::123456789012:role/dms"});
+    let error = app(&[])
+        .handle(invocation_of(payload, FUNCTION_ARN))
+        .await
+        .map(json)
+        .unwrap_err();
+    assert_eq!(error.error_type(), "InvalidInput");
+    assert!(
+        error.to_string().starts_with(
+            "ServiceAccessRoleArn `arn:aws-cn:iam::123456789012:role/dms` is in partition aws-cn"
+        ),
+        "{error}"
+    );
+}
+
+/// DMS's list of the assessments applicable to the task, over two pages.
+fn applicable(first: &'static [&'static str], second: &'static [&'static str]) -> [Rule; 2] {
+    use aws_sdk_databasemigration::operation::describe_applicable_individual_assessments::DescribeApplicableIndividualAssessmentsOutput as Listed;
+    let page = |names: &[&str], marker: Option<&str>| {
+        Listed::builder()
+            .set_individual_assessment_names(Some(names.iter().map(|n| n.to_string()).collect()))
+            .set_marker(marker.map(str::to_owned))
+            .build()
+    };
+    [
+        mock!(Client::describe_applicable_individual_assessments)
+            .match_requests(|req| {
+                req.replication_task_arn() == Some(TASK) && req.marker().is_none()
+            })
+            .then_output(move || page(first, Some("next"))),
+        mock!(Client::describe_applicable_individual_assessments)
+            .match_requests(|req| req.marker() == Some("next"))
+            .then_output(move || page(second, None)),
+    ]
+}
+
+#[tokio::test]
+async fn unknown_individual_assessment_names_are_invalid_input_listing_the_applicable_ones() {
+    let start = starts();
+    let [first, second] = applicable(&["mysql-check-binlog-format"], &["mysql-check-server-id"]);
+    let payload = json!({"ReplicationTaskArn": TASK, "IncludeOnly": ["mysql-check-server-id", "mysql-check-binlog-formatt"]});
+    let error = fails(&app(&[&start, &first, &second]), payload).await;
+    assert_eq!(error.error_type(), "InvalidInput");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "IncludeOnly names individual assessments that DMS does not list for the task {TASK}: \
+             mysql-check-binlog-formatt; the applicable ones are: mysql-check-binlog-format, mysql-check-server-id"
+        )
+    );
+    assert_eq!(
+        (first.num_calls(), second.num_calls(), start.num_calls()),
+        (1, 1, 0)
+    );
+}
+
+#[tokio::test]
+async fn applicable_names_start_the_run_and_no_list_is_read_without_names() {
+    let start = starts();
+    let [first, second] = applicable(&["mysql-check-binlog-format"], &["mysql-check-server-id"]);
+    let app = app(&[&start, &first, &second]);
+    let payload = json!({"ReplicationTaskArn": TASK, "Exclude": ["mysql-check-server-id"]});
+    app.handle(invocation(payload)).await.unwrap();
+    assert_eq!(
+        (first.num_calls(), second.num_calls(), start.num_calls()),
+        (1, 1, 1)
+    );
+    app.handle(invocation(json!({"ReplicationTaskArn": TASK})))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.num_calls(), start.num_calls()),
+        (1, 2),
+        "every assessment: nothing to check"
+    );
+}
+
+#[tokio::test]
+async fn no_region_is_invalid_configuration_not_an_outage() {
+    let config = aws_sdk_databasemigration::Config::builder()
+        .behavior_version(aws_sdk_databasemigration::config::BehaviorVersion::latest())
+        .build();
+    let app = App::new(Client::from_conf(config), Ok(deployment_defaults()));
+    let error = fails(&app, json!({"ReplicationTaskArn": TASK})).await;
+    assert_eq!(error.error_type(), "InvalidConfiguration");
+    assert!(error.to_string().contains("AWS_REGION"), "{error}");
+    // A dry run needs no Region, and calls nothing.
+    let output = app
+        .handle(invocation(
+            json!({"ReplicationTaskArn": TASK, "DryRun": true}),
+        ))
+        .await
+        .map(json)
+        .unwrap();
+    assert_eq!(output["DryRun"], true);
+}
+
+#[tokio::test]
+async fn a_dms_event_of_another_account_is_invalid_input() {
+    // The User Guide's sample names the account 012345678901; this function runs in 123456789012.
+    let start = starts();
+    let error = app(&[&start])
+        .handle(invocation_of(
+            event("eventbridge-dms-task-started-user-guide.json"),
+            FUNCTION_ARN,
+        ))
+        .await
+        .map(json)
+        .unwrap_err();
+    assert_eq!(error.error_type(), "InvalidInput");
+    assert!(
+        error
+            .to_string()
+            .starts_with("the DMS event's resources[0] "),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("account 012345678901, and the function runs in"),
+        "{error}"
+    );
     assert_eq!(start.num_calls(), 0);
 }

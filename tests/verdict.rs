@@ -600,3 +600,35 @@ async fn the_binary_answers_verdicts_and_errors_through_the_runtime_api() {
     assert_eq!(verdicts[0]["verdict"], "PassedWithWarnings");
     assert_eq!(verdicts[0]["requestId"], "req-0");
 }
+
+#[tokio::test]
+async fn a_run_of_another_region_or_account_is_invalid_input_and_dms_is_not_called() {
+    let described = mock!(aws_sdk_databasemigration::Client::describe_replication_task_assessment_runs)
+        .then_output(|| {
+            aws_sdk_databasemigration::operation::describe_replication_task_assessment_runs::DescribeReplicationTaskAssessmentRunsOutput::builder().build()
+        });
+    let app = app(&[&described]);
+    for run in [
+        "arn:aws:dms:eu-west-1:123456789012:assessment-run:RUNAAAABBBB",
+        "arn:aws:dms:us-east-1:210987654321:assessment-run:RUNAAAABBBB",
+    ] {
+        let error = app
+            .handle(invocation_of(
+                json!({"ReplicationTaskAssessmentRunArn": run}),
+                FUNCTION_ARN,
+            ))
+            .await
+            .map(|output| serde_json::to_value(output).unwrap())
+            .unwrap_err();
+        assert_eq!(error.error_type(), "InvalidInput");
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!("ReplicationTaskAssessmentRunArn `{run}` is in "))
+                && message.contains(
+                    "the function runs in partition aws, Region us-east-1, account 123456789012"
+                ),
+            "{message}"
+        );
+    }
+    assert_eq!(described.num_calls(), 0);
+}

@@ -18,8 +18,15 @@ async fn the_request_on_the_wire_is_exactly_the_api_call() {
         .respond_with(started("orders-db-before-cutover"))
         .mount(&server)
         .await;
+    every_sample_assessment_applies(&server).await;
 
     let output = invoke(&server, "step-functions-full.json").await.unwrap();
+
+    // The sample's Exclude names are checked first: the task's applicable assessments, by its ARN.
+    let checked = requests_with_target(&server, APPLICABLE).await;
+    assert_eq!(checked.len(), 1);
+    let body: Value = serde_json::from_slice(&checked[0].body).unwrap();
+    assert_eq!(body, json!({"ReplicationTaskArn": TASK}));
 
     let sent = requests_with_target(&server, START).await;
     assert_eq!(sent.len(), 1);

@@ -7,7 +7,8 @@ use lambda_runtime::{run, service_fn, LambdaEvent};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init(std::io::stdout);
-    let app = VerdictApp::new(Client::new(&sdk::config().await));
+    let app = VerdictApp::new(Client::new(&sdk::config().await))
+        .with_profile_problem(sdk::profile_problem().await);
 
     let app = &app;
     run(service_fn(move |event: LambdaEvent<Event>| async move {

@@ -15,6 +15,7 @@ pub const SESSION_TOKEN: &str = "wire-test-session-token";
 
 pub const START: &str = "AmazonDMSv20160101.StartReplicationTaskAssessmentRun";
 pub const DESCRIBE: &str = "AmazonDMSv20160101.DescribeReplicationTaskAssessmentRuns";
+pub const APPLICABLE: &str = "AmazonDMSv20160101.DescribeApplicableIndividualAssessments";
 pub const DESCRIBE_INDIVIDUAL: &str =
     "AmazonDMSv20160101.DescribeReplicationTaskIndividualAssessments";
 
@@ -56,10 +57,24 @@ pub fn started(name: &str) -> ResponseTemplate {
     dms_json(json!({"ReplicationTaskAssessmentRun": run_json(TASK, name, RUN_ARN)}))
 }
 
-/// Answers every StartReplicationTaskAssessmentRun call with `response`.
+/// Answers every StartReplicationTaskAssessmentRun call with `response`, and the check of
+/// `IncludeOnly` and `Exclude` names with every name the samples give.
 pub async fn on_start(server: &MockServer, response: ResponseTemplate) {
     Mock::given(header("x-amz-target", START))
         .respond_with(response)
+        .mount(server)
+        .await;
+    every_sample_assessment_applies(server).await;
+}
+
+/// DescribeApplicableIndividualAssessments: every individual assessment the samples name.
+pub async fn every_sample_assessment_applies(server: &MockServer) {
+    Mock::given(header("x-amz-target", APPLICABLE))
+        .respond_with(dms_json(json!({"IndividualAssessmentNames": [
+            "mysql-check-binlog-format",
+            "mysql-check-server-id",
+            "mysql-check-target-privileges"
+        ]})))
         .mount(server)
         .await;
 }
@@ -107,6 +122,7 @@ pub async fn dms_with_a_missing_task() -> MockServer {
         .with_priority(2)
         .mount(&dms)
         .await;
+    every_sample_assessment_applies(&dms).await;
     // The task has no other run: what a DMS event's recent-run check reads.
     Mock::given(header("x-amz-target", DESCRIBE))
         .respond_with(

@@ -72,6 +72,16 @@ pub fn invocation(payload: Value) -> LambdaEvent<Event> {
     invocation_with_deadline(payload, Duration::from_secs(30))
 }
 
+/// The function ARN Lambda gives a function deployed in the samples' Region and account.
+pub const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run";
+
+/// An invocation as Lambda makes it, the function's ARN in its context.
+pub fn invocation_of(payload: Value, function_arn: &str) -> LambdaEvent<Event> {
+    let mut event = invocation(payload);
+    event.context.invoked_function_arn = function_arn.to_owned();
+    event
+}
+
 pub fn invocation_with_deadline(payload: Value, left: Duration) -> LambdaEvent<Event> {
     let mut context = Context::default();
     context.request_id = "test-request".to_owned();

@@ -1,5 +1,6 @@
 // A loopback stand-in for DMS's JSON 1.1 API: StartReplicationTaskAssessmentRun,
-// DescribeReplicationTaskAssessmentRuns and DescribeReplicationTaskIndividualAssessments, with runs and
+// DescribeReplicationTaskAssessmentRuns, DescribeReplicationTaskIndividualAssessments and
+// DescribeApplicableIndividualAssessments, with runs and
 // their individual assessments kept in memory (the tests set them) and faults on cue by task id.
 import http from 'node:http';
 
@@ -21,6 +22,8 @@ export async function startFakeDms() {
   // Run ARN → [{ IndividualAssessmentName, Status }], as the tests play them.
   const individualAssessments = new Map();
   const startCalls = [];
+  // What DescribeApplicableIndividualAssessments lists for every task; a test may add names.
+  const applicable = ['mysql-check-binlog-format', 'mysql-check-server-id', 'mysql-check-target-privileges', 'mysql-check-lob-size'];
   const callsByTask = new Map();
 
   const server = http.createServer((req, res) => {
@@ -81,6 +84,10 @@ export async function startFakeDms() {
           );
         return send(200, { ReplicationTaskIndividualAssessments: listed });
       }
+      if (target === 'DescribeApplicableIndividualAssessments') {
+        // Every name the tests give in IncludeOnly or Exclude is one DMS lists, unless a test says otherwise.
+        return send(200, { IndividualAssessmentNames: applicable });
+      }
       return fault([400, 'InvalidAction', `unexpected target ${target}`]);
     });
   });
@@ -90,6 +97,7 @@ export async function startFakeDms() {
     runs,
     individualAssessments,
     startCalls,
+    applicable,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

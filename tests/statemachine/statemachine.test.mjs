@@ -682,6 +682,22 @@ describe('state machine', () => {
     assert.equal(calls.describe.length, 0);
   });
 
+  test('an IncludeOnly name DMS does not list for the task fails as InvalidInput naming it, before any run starts', async () => {
+    const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('TYPONAME'), IncludeOnly: ['mysql-check-binlog-formatt'] } });
+    assert.equal(error.name, 'InvalidInput');
+    assert.match(error.message, /mysql-check-binlog-formatt; the applicable ones are: mysql-check-binlog-format, /);
+    assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === TASK('TYPONAME')).length, 0);
+    assert.equal(calls.describe.length, 0);
+  });
+
+  test('a task in another Region fails as InvalidInput naming both Regions, before any run starts', async () => {
+    const task = 'arn:aws:dms:eu-west-1:123456789012:task:ELSEWHERE';
+    const { error } = await execute({ input: { ReplicationTaskArn: task } });
+    assert.equal(error.name, 'InvalidInput');
+    assert.match(error.message, /is in partition aws, Region eu-west-1, account 123456789012, and the function runs in .*Region us-east-1/);
+    assert.equal(dms.runs.filter((r) => r.ReplicationTaskArn === task).length, 0);
+  });
+
   test('invalid input lands in the failure state as InvalidInput', async () => {
     const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('TYPO'), IncludeOnlly: ['x'] } });
     assert.equal(error.name, 'InvalidInput');
@@ -969,6 +985,8 @@ describe('limits', () => {
       test(`${member}: the ${list.length} that fit in an input at the size limit run as designed; one more is InvalidInput`, async () => {
         const input = { ReplicationTaskArn: TASK('FULL'), [member]: list };
         assert.ok(JSON.stringify(input).length <= 32_768);
+        // The names are ones DMS lists for the task, as the function checks.
+        if (member === 'IncludeOnly') dms.applicable.push(...list);
         const { output, error, calls, measured } = await execute({ input });
         assert.equal(error, undefined, String(error?.message));
         assert.equal(output.Verdict, 'Passed');

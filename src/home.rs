@@ -1,0 +1,173 @@
+//! Where the function runs — its partition, Region and account — and the check that an ARN it is given
+//! is there too. DMS is regional and the deployed role may call it only in the function's own Region
+//! and account (docs/aws-facts.md), so an ARN from elsewhere is refused before DMS is called.
+
+use crate::error::Error;
+use crate::validate::quoted;
+
+/// The function's partition, Region and account, as far as they are known: from the invoked
+/// function's ARN in Lambda, else from the SDK's Region alone (a local run).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Home {
+    partition: Option<String>,
+    region: Option<String>,
+    account: Option<String>,
+}
+
+impl Home {
+    /// From the invocation's function ARN (`arn:<partition>:lambda:<region>:<account>:function:…`)
+    /// when it has one, else from the SDK client's Region.
+    pub fn of(function_arn: &str, sdk_region: Option<&str>) -> Home {
+        let parts: Vec<&str> = function_arn.splitn(6, ':').collect();
+        match parts[..] {
+            ["arn", partition, "lambda", region, account, _]
+                if !partition.is_empty() && !region.is_empty() && !account.is_empty() =>
+            {
+                Home {
+                    partition: Some(partition.to_owned()),
+                    region: Some(region.to_owned()),
+                    account: Some(account.to_owned()),
+                }
+            }
+            _ => Home {
+                region: sdk_region.map(str::to_owned),
+                ..Home::default()
+            },
+        }
+    }
+
+    /// The Region DMS calls go to, if any is known.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Refuses with `InvalidInput` an ARN (already checked for shape) of another partition, or, for
+    /// a `regional` resource, of another Region or account than the function's.
+    pub fn check(&self, member: &str, arn: &str, regional: bool) -> Result<(), Error> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let [_, partition, _, region, account, _] = parts[..] else {
+            return Ok(());
+        };
+        let differs =
+            |mine: &Option<String>, theirs: &str| mine.as_deref().is_some_and(|m| m != theirs);
+        let elsewhere = differs(&self.partition, partition)
+            || (regional && (differs(&self.region, region) || differs(&self.account, account)));
+        if !elsewhere {
+            return Ok(());
+        }
+        let place = |partition: Option<&str>, region: Option<&str>, account: Option<&str>| {
+            [
+                partition.map(|p| format!("partition {p}")),
+                region.map(|r| format!("Region {r}")),
+                account.map(|a| format!("account {a}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+        };
+        let theirs = if regional {
+            place(Some(partition), Some(region), Some(account))
+        } else {
+            place(Some(partition), None, None)
+        };
+        let mine = if regional {
+            place(
+                self.partition.as_deref(),
+                self.region(),
+                self.account.as_deref(),
+            )
+        } else {
+            place(self.partition.as_deref(), None, None)
+        };
+        Err(Error::invalid_input(format!(
+            "{member} {} is in {theirs}, and the function runs in {mine}: DMS is called only where \
+             the function runs, with its role; deploy the stack in the task's Region and account",
+            quoted(arn)
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FUNCTION: &str = "arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run";
+    const TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:AAAABBBB";
+
+    #[test]
+    fn an_arn_where_the_function_runs_passes() {
+        let home = Home::of(FUNCTION, Some("us-east-1"));
+        assert_eq!(home.check("ReplicationTaskArn", TASK, true), Ok(()));
+        let role = "arn:aws:iam::123456789012:role/dms";
+        assert_eq!(home.check("ServiceAccessRoleArn", role, false), Ok(()));
+    }
+
+    #[test]
+    fn another_region_account_or_partition_is_invalid_input_naming_both_places() {
+        let home = Home::of(FUNCTION, None);
+        for (arn, theirs) in [
+            (
+                "arn:aws:dms:eu-west-1:123456789012:task:X",
+                "partition aws, Region eu-west-1, account 123456789012",
+            ),
+            (
+                "arn:aws:dms:us-east-1:210987654321:task:X",
+                "partition aws, Region us-east-1, account 210987654321",
+            ),
+            (
+                "arn:aws-cn:dms:us-east-1:123456789012:task:X",
+                "partition aws-cn, Region us-east-1, account 123456789012",
+            ),
+        ] {
+            let error = home.check("ReplicationTaskArn", arn, true).unwrap_err();
+            assert_eq!(error.error_type(), "InvalidInput");
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "ReplicationTaskArn `{arn}` is in {theirs}, and the function runs in partition aws, \
+                     Region us-east-1, account 123456789012: DMS is called only where the function \
+                     runs, with its role; deploy the stack in the task's Region and account"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn roles_and_keys_are_checked_against_the_partition_only() {
+        let home = Home::of(FUNCTION, None);
+        let other_account = "arn:aws:kms:eu-west-1:210987654321:key/abc";
+        assert_eq!(home.check("ResultKmsKeyArn", other_account, false), Ok(()));
+        let error = home
+            .check(
+                "ServiceAccessRoleArn",
+                "arn:aws-us-gov:iam::123456789012:role/dms",
+                false,
+            )
+            .unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("is in partition aws-us-gov, and the function runs in partition aws:"));
+    }
+
+    #[test]
+    fn without_a_function_arn_only_the_sdk_region_is_known() {
+        let home = Home::of("", Some("us-east-1"));
+        assert_eq!(home.region(), Some("us-east-1"));
+        let other_account = "arn:aws-cn:dms:us-east-1:210987654321:task:X";
+        assert_eq!(
+            home.check("ReplicationTaskArn", other_account, true),
+            Ok(())
+        );
+        let error = home
+            .check("ReplicationTaskArn", "arn:aws:dms:eu-west-1:1:task:X", true)
+            .unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("and the function runs in Region us-east-1:"));
+        assert_eq!(
+            Home::of("", None).check("ReplicationTaskArn", TASK, true),
+            Ok(())
+        );
+    }
+}

@@ -95,3 +95,88 @@ fn every_sample_runs_as_a_dry_run_with_the_sample_environment() {
         }
     }
 }
+
+/// The example runner against a loopback DMS, with credentials: what `--verdict` and
+/// `--list-assessments` print. Offline, without credentials or an endpoint, they cannot do this.
+async fn run_example(dms: &wiremock::MockServer, args: &[&str]) -> (bool, serde_json::Value) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = tokio::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--quiet", "--example", "invoke", "--"])
+        .args(args)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "example-secret")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms.uri())
+        .output()
+        .await
+        .expect("cargo runs");
+    let result = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {output:?}"));
+    (output.status.success(), result)
+}
+
+fn answering(target: &str, body: serde_json::Value) -> wiremock::Mock {
+    use wiremock::matchers::header;
+    wiremock::Mock::given(header(
+        "x-amz-target",
+        format!("AmazonDMSv20160101.{target}").as_str(),
+    ))
+    .respond_with(
+        wiremock::ResponseTemplate::new(200)
+            .set_body_raw(body.to_string(), "application/x-amz-json-1.1"),
+    )
+}
+
+#[tokio::test]
+async fn the_example_runs_the_verdict_function_on_every_verdict_sample() {
+    let dms = wiremock::MockServer::start().await;
+    let run = "arn:aws:dms:us-east-1:123456789012:assessment-run:RUNAAAABBBBCCCCDDDD";
+    answering("DescribeReplicationTaskAssessmentRuns", serde_json::json!({"ReplicationTaskAssessmentRuns": [{
+        "ReplicationTaskAssessmentRunArn": run,
+        "ReplicationTaskArn": "arn:aws:dms:us-east-1:123456789012:task:AAAABBBB0CCCCDDDDEEEEE1FFFF2GGG3FFFFFF3",
+        "Status": "passed",
+        "AssessmentRunName": "orders-db-before-cutover",
+        "ResultStatistic": {"Passed": 12, "Failed": 0, "Error": 0, "Warning": 0, "Cancelled": 0, "Skipped": 0}
+    }]}))
+    .mount(&dms)
+    .await;
+    answering(
+        "DescribeReplicationTaskIndividualAssessments",
+        serde_json::json!({"ReplicationTaskIndividualAssessments": []}),
+    )
+    .mount(&dms)
+    .await;
+    for (sample, verdict) in [("ended.json", "Passed"), ("timed-out.json", "TimedOut")] {
+        let (ok, result) =
+            run_example(&dms, &["--verdict", &format!("events/verdict/{sample}")]).await;
+        assert!(ok, "{sample}: {result}");
+        assert_eq!(result["Verdict"], verdict, "{sample}");
+        assert_eq!(result["ReplicationTaskAssessmentRunArn"], run, "{sample}");
+    }
+}
+
+#[tokio::test]
+async fn the_example_lists_the_assessments_a_task_allows() {
+    let dms = wiremock::MockServer::start().await;
+    answering(
+        "DescribeApplicableIndividualAssessments",
+        serde_json::json!({
+            "IndividualAssessmentNames": ["mysql-check-binlog-format", "mysql-check-server-id"]
+        }),
+    )
+    .mount(&dms)
+    .await;
+    let task = "arn:aws:dms:us-east-1:123456789012:task:AAAABBBB0CCCCDDDDEEEEE1FFFF2GGG3FFFFFF3";
+    let (ok, result) = run_example(&dms, &["--list-assessments", task]).await;
+    assert!(ok, "{result}");
+    assert_eq!(
+        result,
+        serde_json::json!({"ReplicationTaskArn": task, "IndividualAssessmentNames": ["mysql-check-binlog-format", "mysql-check-server-id"]})
+    );
+    let (ok, result) = run_example(&dms, &["--list-assessments", "not-an-arn"]).await;
+    assert!(!ok);
+    assert_eq!(result["errorType"], "InvalidInput");
+}

@@ -8,7 +8,7 @@ use lambda_runtime::{Context, LambdaEvent};
 use crate::config::Defaults;
 use crate::dms;
 use crate::error::Error;
-use crate::home::Home;
+use crate::home::{Home, Scope};
 use crate::naming::NameSeed;
 use crate::output::{DryRunOutput, Output, RunOutput};
 use crate::payload::{self, Event, Origin};
@@ -77,14 +77,15 @@ impl App {
             Origin::DmsTaskEvent { .. } => "the DMS event's resources[0]",
             _ => "ReplicationTaskArn",
         };
-        home.check(task_member, &request.replication_task_arn, true)?;
         home.check(
-            "ServiceAccessRoleArn",
-            &request.service_access_role_arn,
-            false,
+            task_member,
+            &request.replication_task_arn,
+            Scope::RegionAndAccount,
         )?;
+        let role = &request.service_access_role_arn;
+        home.check("ServiceAccessRoleArn", role, Scope::Account)?;
         if let Some(key) = &request.result_kms_key_arn {
-            home.check("ResultKmsKeyArn", key, false)?;
+            home.check("ResultKmsKeyArn", key, Scope::Region)?;
         }
 
         if dry_run {

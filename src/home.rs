@@ -5,6 +5,18 @@
 use crate::error::Error;
 use crate::validate::quoted;
 
+/// What of an ARN's place must be the function's: its partition always, and its Region, its account
+/// or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A task or an assessment run: DMS calls it in its Region, with this account's role.
+    RegionAndAccount,
+    /// An IAM role: global, and passed to a service only in its own account.
+    Account,
+    /// A KMS key: regional, and usable from another account when its key policy allows it.
+    Region,
+}
+
 /// The function's partition, Region and account, as far as they are known: from the invoked
 /// function's ARN in Lambda, else from the SDK's Region alone (a local run).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,48 +53,55 @@ impl Home {
         self.region.as_deref()
     }
 
-    /// Refuses with `InvalidInput` an ARN (already checked for shape) of another partition, or, for
-    /// a `regional` resource, of another Region or account than the function's.
-    pub fn check(&self, member: &str, arn: &str, regional: bool) -> Result<(), Error> {
+    /// Refuses with `InvalidInput` an ARN (already checked for shape) of another partition, or of
+    /// another Region or account than the function's, as `scope` says.
+    pub fn check(&self, member: &str, arn: &str, scope: Scope) -> Result<(), Error> {
         let parts: Vec<&str> = arn.splitn(6, ':').collect();
         let [_, partition, _, region, account, _] = parts[..] else {
             return Ok(());
         };
+        let (by_region, by_account) = match scope {
+            Scope::RegionAndAccount => (true, true),
+            Scope::Account => (false, true),
+            Scope::Region => (true, false),
+        };
         let differs =
             |mine: &Option<String>, theirs: &str| mine.as_deref().is_some_and(|m| m != theirs);
         let elsewhere = differs(&self.partition, partition)
-            || (regional && (differs(&self.region, region) || differs(&self.account, account)));
+            || (by_region && differs(&self.region, region))
+            || (by_account && differs(&self.account, account));
         if !elsewhere {
             return Ok(());
         }
         let place = |partition: Option<&str>, region: Option<&str>, account: Option<&str>| {
             [
                 partition.map(|p| format!("partition {p}")),
-                region.map(|r| format!("Region {r}")),
-                account.map(|a| format!("account {a}")),
+                region.filter(|_| by_region).map(|r| format!("Region {r}")),
+                account
+                    .filter(|_| by_account)
+                    .map(|a| format!("account {a}")),
             ]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(", ")
         };
-        let theirs = if regional {
-            place(Some(partition), Some(region), Some(account))
-        } else {
-            place(Some(partition), None, None)
-        };
-        let mine = if regional {
-            place(
-                self.partition.as_deref(),
-                self.region(),
-                self.account.as_deref(),
-            )
-        } else {
-            place(self.partition.as_deref(), None, None)
+        let theirs = place(Some(partition), Some(region), Some(account));
+        let mine = place(
+            self.partition.as_deref(),
+            self.region(),
+            self.account.as_deref(),
+        );
+        let why = match scope {
+            Scope::RegionAndAccount => {
+                "DMS is called only where the function runs, with its role; deploy the stack in the \
+                 task's Region and account"
+            }
+            Scope::Account => "a role can be passed to DMS only in its own account",
+            Scope::Region => "the results are encrypted with a key of the Region DMS runs in",
         };
         Err(Error::invalid_input(format!(
-            "{member} {} is in {theirs}, and the function runs in {mine}: DMS is called only where \
-             the function runs, with its role; deploy the stack in the task's Region and account",
+            "{member} {} is in {theirs}, and the function runs in {mine}: {why}",
             quoted(arn)
         )))
     }
@@ -98,9 +117,15 @@ mod tests {
     #[test]
     fn an_arn_where_the_function_runs_passes() {
         let home = Home::of(FUNCTION, Some("us-east-1"));
-        assert_eq!(home.check("ReplicationTaskArn", TASK, true), Ok(()));
+        assert_eq!(
+            home.check("ReplicationTaskArn", TASK, Scope::RegionAndAccount),
+            Ok(())
+        );
         let role = "arn:aws:iam::123456789012:role/dms";
-        assert_eq!(home.check("ServiceAccessRoleArn", role, false), Ok(()));
+        assert_eq!(
+            home.check("ServiceAccessRoleArn", role, Scope::Account),
+            Ok(())
+        );
     }
 
     #[test]
@@ -120,7 +145,9 @@ mod tests {
                 "partition aws-cn, Region us-east-1, account 123456789012",
             ),
         ] {
-            let error = home.check("ReplicationTaskArn", arn, true).unwrap_err();
+            let error = home
+                .check("ReplicationTaskArn", arn, Scope::RegionAndAccount)
+                .unwrap_err();
             assert_eq!(error.error_type(), "InvalidInput");
             assert_eq!(
                 error.to_string(),
@@ -134,20 +161,39 @@ mod tests {
     }
 
     #[test]
-    fn roles_and_keys_are_checked_against_the_partition_only() {
+    fn a_role_is_checked_against_the_account_and_a_key_against_the_region() {
         let home = Home::of(FUNCTION, None);
-        let other_account = "arn:aws:kms:eu-west-1:210987654321:key/abc";
-        assert_eq!(home.check("ResultKmsKeyArn", other_account, false), Ok(()));
+        let other_account = "arn:aws:kms:us-east-1:210987654321:key/abc";
+        assert_eq!(
+            home.check("ResultKmsKeyArn", other_account, Scope::Region),
+            Ok(())
+        );
+        let other_region = "arn:aws:kms:eu-west-1:123456789012:key/abc";
         let error = home
-            .check(
-                "ServiceAccessRoleArn",
-                "arn:aws-us-gov:iam::123456789012:role/dms",
-                false,
-            )
+            .check("ResultKmsKeyArn", other_region, Scope::Region)
             .unwrap_err();
-        assert!(error
-            .to_string()
-            .contains("is in partition aws-us-gov, and the function runs in partition aws:"));
+        assert!(
+            error.to_string().ends_with(
+                "is in partition aws, Region eu-west-1, and the function runs in partition aws, \
+                 Region us-east-1: the results are encrypted with a key of the Region DMS runs in"
+            ),
+            "{error}"
+        );
+        let role = "arn:aws:iam::210987654321:role/dms";
+        let error = home
+            .check("ServiceAccessRoleArn", role, Scope::Account)
+            .unwrap_err();
+        assert!(
+            error.to_string().ends_with(
+                "is in partition aws, account 210987654321, and the function runs in partition aws, \
+                 account 123456789012: a role can be passed to DMS only in its own account"
+            ),
+            "{error}"
+        );
+        let gov = "arn:aws-us-gov:iam::123456789012:role/dms";
+        assert!(home
+            .check("ServiceAccessRoleArn", gov, Scope::Account)
+            .is_err());
     }
 
     #[test]
@@ -156,17 +202,22 @@ mod tests {
         assert_eq!(home.region(), Some("us-east-1"));
         let other_account = "arn:aws-cn:dms:us-east-1:210987654321:task:X";
         assert_eq!(
-            home.check("ReplicationTaskArn", other_account, true),
+            home.check("ReplicationTaskArn", other_account, Scope::RegionAndAccount),
             Ok(())
         );
         let error = home
-            .check("ReplicationTaskArn", "arn:aws:dms:eu-west-1:1:task:X", true)
+            .check(
+                "ReplicationTaskArn",
+                "arn:aws:dms:eu-west-1:1:task:X",
+                Scope::RegionAndAccount,
+            )
             .unwrap_err();
         assert!(error
             .to_string()
             .contains("and the function runs in Region us-east-1:"));
+        let home = Home::of("", None);
         assert_eq!(
-            Home::of("", None).check("ReplicationTaskArn", TASK, true),
+            home.check("ReplicationTaskArn", TASK, Scope::RegionAndAccount),
             Ok(())
         );
     }

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
@@ -89,16 +91,8 @@ impl<'de> Deserialize<'de> for Tag {
     }
 }
 
-/// The members of an EventBridge event that the function reads.
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case")]
-struct Envelope {
-    id: Option<String>,
-    source: String,
-    detail_type: String,
-    resources: Option<Vec<String>>,
-    detail: Option<Box<RawValue>>,
-}
+/// An EventBridge event, its `detail` kept as JSON text until the source says what it holds.
+type Envelope = EventBridgeEvent<Option<Box<RawValue>>>;
 
 /// The member of a DMS event's `detail` that the function reads.
 #[derive(Deserialize)]

@@ -32,8 +32,8 @@ pub async fn config() -> SdkConfig {
 /// No Region could be found: a configuration mistake, not an outage (not retried).
 pub fn no_region() -> Error {
     Error::InvalidConfiguration(
-        "no AWS Region: set AWS_REGION (Lambda sets it), or a region in the AWS_PROFILE profile \
-         of the shared config file"
+        "no AWS Region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION, or a region in the \
+         profile of the shared config file"
             .to_owned(),
     )
 }
@@ -49,10 +49,15 @@ pub async fn profile_problem() -> Option<String> {
 
 async fn profile_problem_in(name: &str, env: &Env, fs: &Fs) -> Option<String> {
     let files = EnvConfigFiles::default();
-    let found = aws_config::profile::load(fs, env, &files, None)
-        .await
-        .ok()
-        .is_some_and(|set| set.get_profile(name).is_some());
+    let found = match aws_config::profile::load(fs, env, &files, None).await {
+        Ok(set) => set.get_profile(name).is_some(),
+        Err(error) => {
+            return Some(format!(
+                "the shared config files could not be read for the profile `{name}` (AWS_PROFILE): \
+                 {error}"
+            ))
+        }
+    };
     if found {
         return None;
     }

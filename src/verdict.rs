@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 
 use crate::dms;
 use crate::error::{self, Error};
-use crate::home::Home;
+use crate::home::{Home, Scope};
 use crate::payload::{self, Event};
 use crate::sdk;
 use crate::validate;
@@ -499,7 +499,11 @@ impl VerdictApp {
         let run_arn = &request.replication_task_assessment_run_arn;
         let region = self.client.config().region().map(|r| r.as_ref());
         let home = Home::of(&context.invoked_function_arn, region);
-        home.check("ReplicationTaskAssessmentRunArn", run_arn, true)?;
+        home.check(
+            "ReplicationTaskAssessmentRunArn",
+            run_arn,
+            Scope::RegionAndAccount,
+        )?;
         if home.region().is_none() {
             return Err(sdk::no_region());
         }

@@ -439,7 +439,11 @@ async fn no_credentials_or_an_unknown_profile_is_no_usable_credentials_in_one_pl
         empty.display()
     );
     assert!(messages[1].starts_with(&read), "{}", messages[1]);
-    assert!(!messages[0].contains("is not in the shared config file"), "{}", messages[0]);
+    assert!(
+        !messages[0].contains("is not in the shared config file"),
+        "{}",
+        messages[0]
+    );
     for message in &messages {
         // What was tried, and what to do.
         assert!(

@@ -222,7 +222,7 @@ def sam_build(tmp_path, *parameter_overrides):
         shutil.copytree(lambda_dir, kept, symlinks=True)
     try:
         result = run(
-            "sam", "build", "--beta-features", *overrides,
+            "sam", "build", *overrides,
             "--build-dir", str(tmp_path / "build"),
             "--cache-dir", str(tmp_path / "cache"),
             timeout=3600,
@@ -817,7 +817,7 @@ def test_the_function_may_list_the_applicable_assessments_of_this_accounts_tasks
     assert sids == ["StartAssessmentRuns", "FindExistingRuns", "ListApplicableAssessments", "PassTheServiceRoleToDms"]
 
 
-def test_samconfig_names_the_stack_and_opts_in_to_the_rust_build():
+def test_samconfig_names_the_stack_and_needs_no_beta_opt_in():
     import tomllib
 
     config = tomllib.loads((ROOT / "samconfig.toml").read_text())
@@ -830,7 +830,8 @@ def test_samconfig_names_the_stack_and_opts_in_to_the_rust_build():
         "confirm_changeset": True,
     }
     assert "region" not in json.dumps(config)
-    assert config["default"]["build"]["parameters"] == {"beta_features": True}
+    # The Rust build is no longer a SAM CLI beta feature (docs/aws-facts.md): no opt-in.
+    assert "beta_features" not in json.dumps(config)
     assert STACK_NAME.fullmatch(deploy["stack_name"])
 
 

@@ -26,6 +26,9 @@ export const DEFAULTS = {
   WarningsBlock: 'false',
   StartTaskWhenAllowed: 'false',
   StartReplicationTaskType: 'start-replication',
+  // Monitoring on (the default): one data point per verdict in the stack's namespace.
+  PutMetrics: 'true',
+  MetricNamespace: 'DmsPremigrationAssessment/dms-assessment-run',
 };
 
 /** What template.yaml substitutes in the fleet state machine, with the template's defaults (VerdictEventSource: the stack's name). */
@@ -35,6 +38,8 @@ export const FLEET_DEFAULTS = {
   ResultsBucket: 'dms-assessment-results-123456789012',
   ReportPrefix: 'fleet-reports/',
   VerdictEventSource: 'dms-assessment-run',
+  PutMetrics: 'true',
+  MetricNamespace: 'DmsPremigrationAssessment/dms-assessment-run',
 };
 
 /** The definition text with `${Name}` replaced, as SAM's DefinitionSubstitutions do. */

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { FLEET_DEFAULTS, FLEET_DEFINITION_FILE, runnable, substituted } from './definition.mjs';
+import { assertPutMetricDataRequest } from './cloudwatch-model.mjs';
 import { CAUSE_LIMIT_CHARS, HISTORY_EVENTS_LIMIT, PAYLOAD_LIMIT_BYTES, assertMargin, bytes, collect, eventsOfState, longestPath, measure, retriesSpent } from './limits.mjs';
 
 const ACCOUNT = '123456789012';
@@ -75,7 +76,7 @@ function pageOf(ids, marker) {
  * made, and the run's measurements: state transitions and history events, from the execution's event log.
  */
 async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages = [], tags = {}, name = 'fleet-cutover-2026-11-27', values = {}, faults = {}, earlier = {} }) {
-  const calls = { describe: [], listTags: [], child: [], describeEarlier: [], putObject: [], publish: [] };
+  const calls = { describe: [], listTags: [], child: [], describeEarlier: [], putObject: [], publish: [], metric: [] };
   const { definition, jsonataHandlers } = runnable(values, FLEET_DEFINITION_FILE);
   const context = { Execution: { Name: name, Input: input, StartTime: new Date().toISOString() } };
   const describe = async (request) => {
@@ -132,8 +133,15 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
           if (faults.publish) throw Object.assign(new Error('InternalFailure'), { name: 'EventBridge.FailedEntry' });
           return { Entries: [{ EventId: 'event-1' }], FailedEntryCount: 0 };
         },
+        // aws-sdk:cloudwatch:putMetricData: the request must be one the API model accepts.
+        PutFleetMetric: async (request) => {
+          calls.metric.push(request);
+          assertPutMetricDataRequest(request);
+          if (faults.metric) throw Object.assign(new Error('not authorized to perform: cloudwatch:PutMetricData'), { name: 'CloudWatch.CloudWatchException' });
+          return {};
+        },
       },
-      retryIntervalOverrides: { DescribeFirstPage: 0, DescribeNextPage: 0, ListTags: 0, AssessTask: 0, DescribeEarlierRun: 0, WriteDetail: 0, PublishReport: 0 },
+      retryIntervalOverrides: { DescribeFirstPage: 0, DescribeNextPage: 0, ListTags: 0, AssessTask: 0, DescribeEarlierRun: 0, WriteDetail: 0, PublishReport: 0, PutFleetMetric: 0 },
     },
   });
   const log = collect(execution);
@@ -188,6 +196,37 @@ describe('fleet state machine', () => {
     assert.equal(entry.Source, 'dms-assessment-run');
     assert.deepEqual(entry.Detail, output);
     assert.equal(calls.putObject.length, 0, 'a small report stays in the output');
+    // One PutMetricData call per fleet: its worst verdict, and how many tasks had each verdict.
+    const count = (MetricName, Value, n) => ({ MetricName, Dimensions: [{ Name: 'Verdict', Value }], Value: n, Unit: 'Count' });
+    assert.deepEqual(calls.metric, [
+      {
+        Namespace: 'DmsPremigrationAssessment/dms-assessment-run',
+        MetricData: [
+          count('FleetVerdicts', 'Failed', 1),
+          count('FleetTasks', 'Failed', 1),
+          count('FleetTasks', 'TimedOut', 1),
+          count('FleetTasks', 'NothingAssessed', 1),
+          count('FleetTasks', 'PassedWithWarnings', 1),
+          count('FleetTasks', 'Passed', 2),
+        ],
+      },
+    ]);
+    assert.equal(output.MetricError, undefined);
+  });
+
+  test('the fleet metric: one task is one FleetTasks entry; Monitoring off puts none; a failure is kept as MetricError', async () => {
+    const one = await runFleet({ input: { ReplicationTaskArns: [TASK('A')] } });
+    assert.deepEqual(one.calls.metric[0].MetricData.map((d) => [d.MetricName, d.Dimensions[0].Value, d.Value]), [['FleetVerdicts', 'Passed', 1], ['FleetTasks', 'Passed', 1]]);
+    const off = await runFleet({ input: { ReplicationTaskArns: [TASK('A')] }, values: { PutMetrics: 'false' } });
+    assert.equal(off.calls.metric.length, 0);
+    assert.deepEqual(off.output, one.output);
+    assert.equal(one.measure.events - off.measure.events, 5, 'PutFleetMetric; CheckMetrics is passed either way');
+    const failing = await runFleet({ input: { ReplicationTaskArns: [TASK('A')] }, faults: { metric: true } });
+    assert.equal(failing.error, undefined, String(failing.error));
+    assert.equal(failing.calls.metric.length, 3, 'retried twice');
+    assert.equal(failing.output.Verdict, 'Passed');
+    assert.equal(failing.output.MetricError.Error, 'CloudWatch.CloudWatchException');
+    assert.equal(failing.calls.publish.length, 1, 'the report event went out first');
   });
 
   test('a retried fleet gives each task the same child name (and so the same run); another fleet another name', async () => {
@@ -374,7 +413,9 @@ describe('fleet state machine', () => {
       bytes({ ReplicationTaskArn: 'a'.repeat(128), Verdict: 'NoVerdict', Error: { Error: 'e'.repeat(48) }, DetailNotWritten: 'w'.repeat(48) }),
     );
     const detailed = 4 * 1000;
-    const report = bytes({ Verdict: 'PassedWithWarnings', TaskCount: 600, Counts: { NoVerdict: 1, Errored: 1, Failed: 1, TimedOut: 1, Cancelled: 1, NothingAssessed: 1, PassedWithWarnings: 1, Passed: 600 }, DetailLocation: `s3://${'b'.repeat(63)}/fleet-reports/${'n'.repeat(80)}/`, PublishError: { Error: 'e'.repeat(256), Cause: 'c'.repeat(2000) }, Tasks: [] });
+    const report = bytes({ Verdict: 'PassedWithWarnings', TaskCount: 600, Counts: { NoVerdict: 1, Errored: 1, Failed: 1, TimedOut: 1, Cancelled: 1, NothingAssessed: 1, PassedWithWarnings: 1, Passed: 600 }, DetailLocation: `s3://${'b'.repeat(63)}/fleet-reports/${'n'.repeat(80)}/`, PublishError: { Error: 'e'.repeat(256), Cause: 'c'.repeat(2000) }, MetricError: { Error: 'e'.repeat(256), Cause: 'c'.repeat(2000) }, Tasks: [] }) +
+      // BuildReport's output also carries the fleet's metric data: one FleetVerdicts entry and a FleetTasks entry per verdict.
+      bytes({ Metrics: true, MetricData: Array.from({ length: 9 }, () => ({ MetricName: 'FleetVerdicts', Dimensions: [{ Name: 'Verdict', Value: 'PassedWithWarnings' }], Value: 600, Unit: 'Count' })) });
     const largest = Math.max(report + MAX_TASKS * (compact + 1), report + DETAILED_MAX_TASKS * (detailed + 1));
     console.log(`model: report at most ${largest} bytes (${((100 * largest) / PAYLOAD_LIMIT_BYTES).toFixed(1)}%): ${compact} bytes per compact entry, ${detailed} per detailed one`);
     assertMargin('the largest report', largest, PAYLOAD_LIMIT_BYTES);

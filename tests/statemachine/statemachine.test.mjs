@@ -24,6 +24,7 @@ import {
 } from './limits.mjs';
 import { startFakeDms } from './fake-dms.mjs';
 import { startFunction, VERDICT_FUNCTION } from './function-host.mjs';
+import { assertPutMetricDataRequest } from './cloudwatch-model.mjs';
 
 const TASK = (id) => `arn:aws:dms:us-east-1:123456789012:task:${id}`;
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:dms-assessment-verdicts';
@@ -84,7 +85,7 @@ const raise = ({ name, message }) => {
  * the run reports once it has ended (by default RESULTS of its status); `describe` may replace a poll's answer
  * with an error to throw (`{ name, message }`) or a response; `values`: template parameters for the
  * definition's substitutions; `taskStatuses`: what the gate's DescribeTask reports (`null`: no task);
- * `faults`: errors thrown by `verdict` (a list, one per call), `cancel`, `publish`, `notify`, `startTask`;
+ * `faults`: errors thrown by `verdict` (a list, one per call), `cancel`, `publish`, `metric`, `notify`, `startTask`;
  * `dryRunFunction`: the function answers as one deployed with DRY_RUN=true; `answer`: rewrites the
  * function's answer. Every execution's event log is measured against Step Functions' hard limits
  * (`measured`: history events, the largest state, the cause's and error's characters), each under 80%.
@@ -102,7 +103,7 @@ async function execute({
   answer = (body) => body,
   run: runMembers = {},
 }) {
-  const calls = { start: [], describe: [], cancel: [], verdict: [], publish: [], notify: [], describeTask: [], startTask: [] };
+  const calls = { start: [], describe: [], cancel: [], verdict: [], publish: [], metric: [], notify: [], describeTask: [], startTask: [] };
   const parameters = { MaxWaitSeconds: String(MAX_WAIT_SECONDS), PollIntervalSeconds: String(POLL_INTERVAL_SECONDS), ...values };
   const { definition, jsonataHandlers } = runnable(parameters);
   // What Step Functions runs: JSONata Pass states as Pass states, for the event count.
@@ -164,6 +165,13 @@ async function execute({
           if (faults.publish) raise(faults.publish);
           return { Entries: task.Entries.map((_, i) => ({ EventId: `event-${i}` })), FailedEntryCount: 0 };
         },
+        // The aws-sdk:cloudwatch:putMetricData integration: the request must be one the API model accepts.
+        PutVerdictMetric: async (task) => {
+          calls.metric.push(task);
+          assertPutMetricDataRequest(task);
+          if (faults.metric) raise(faults.metric);
+          return {};
+        },
         NotifyVerdict: async (task) => {
           calls.notify.push(task);
           if (faults.notify) raise(faults.notify);
@@ -186,7 +194,7 @@ async function execute({
       },
       waitTimeOverrides: { WaitForRun: 0, WaitForTask: 0 },
       retryIntervalOverrides: Object.fromEntries(
-        ['StartAssessmentRun', 'DescribeRun', 'CancelRun', 'TakeVerdict', 'PublishVerdict', 'NotifyVerdict', 'DescribeTask'].map((s) => [s, 0]),
+        ['StartAssessmentRun', 'DescribeRun', 'CancelRun', 'TakeVerdict', 'PublishVerdict', 'PutVerdictMetric', 'NotifyVerdict', 'DescribeTask'].map((s) => [s, 0]),
       ),
     },
   });
@@ -270,8 +278,49 @@ describe('state machine', () => {
       assert.equal(taken.ReplicationTaskArn, TASK('ENDS'));
       assert.match(taken.ReplicationTaskAssessmentRunArn, /:assessment-run:/);
       assert.deepEqual(calls.publish[0].Entries[0].Detail, taken, 'the event carries the same verdict');
+      // One data point per verdict, in the stack's namespace, the verdict as its only dimension.
+      assert.deepEqual(calls.metric, [
+        {
+          Namespace: 'DmsPremigrationAssessment/dms-assessment-run',
+          MetricData: [{ MetricName: 'Verdicts', Dimensions: [{ Name: 'Verdict', Value: verdict }], Value: 1, Unit: 'Count' }],
+        },
+      ]);
+      assert.equal(taken.MetricError, undefined);
     });
   }
+
+  describe('verdict metrics', () => {
+    test('one PutMetricData call per verdict, after the verdict is published, for a timed-out run too', async () => {
+      const { calls, verdict } = await execute({ input: { ReplicationTaskArn: TASK('METRICTIMEOUT') }, statuses: ['running'] });
+      assert.equal(verdict.Verdict, 'TimedOut');
+      assert.equal(calls.publish.length, 1);
+      assert.equal(calls.metric.length, 1);
+      assert.deepEqual(calls.metric[0].MetricData[0].Dimensions, [{ Name: 'Verdict', Value: 'TimedOut' }]);
+    });
+
+    test('Monitoring off: no metric, the same verdict, and 5 history events fewer (PutVerdictMetric; CheckMetrics, 2 more, is passed either way)', async () => {
+      const on = await execute({ input: { ReplicationTaskArn: TASK('METRICON') } });
+      const off = await execute({ input: { ReplicationTaskArn: TASK('METRICOFF') }, values: { PutMetrics: 'false' } });
+      assert.equal(off.calls.metric.length, 0);
+      assert.equal(off.output.Verdict, 'Passed');
+      assert.equal(on.measured.events - off.measured.events, 5, 'the Task; the Choice is passed either way');
+      console.log(`verdict metric: ${on.measured.events} history events with it, ${off.measured.events} without (+${on.measured.events - off.measured.events})`);
+    });
+
+    for (const [status, verdict] of [['passed', 'Passed'], ['failed', 'Failed']]) {
+      test(`a metric that cannot be put (${verdict}) never loses the verdict: it is retried twice, then kept as MetricError`, async () => {
+        const denied = { name: 'CloudWatch.CloudWatchException', message: 'not authorized to perform: cloudwatch:PutMetricData' };
+        const { output, error, verdict: cause, calls } = await execute({ input: { ReplicationTaskArn: TASK(`NOMETRIC${status}`) }, statuses: [status], faults: { metric: denied } });
+        assert.equal(calls.metric.length, 3);
+        assert.equal(calls.publish.length, 1, 'the verdict event went out before the metric');
+        const taken = verdict === 'Passed' ? output : cause;
+        if (verdict === 'Passed') assert.equal(error, undefined);
+        else assert.equal(error.name, 'AssessmentFailed');
+        assert.equal(taken.Verdict, verdict);
+        assert.deepEqual(taken.MetricError, { Error: denied.name, Cause: denied.message });
+      });
+    }
+  });
 
   test('the verdict names the individual assessments that failed, warned and were skipped', async () => {
     const { verdict } = await execute({ input: { ReplicationTaskArn: TASK('NAMES') }, statuses: ['failed'] });

@@ -267,8 +267,11 @@ def test_the_verdict_function_is_the_second_binary_built_like_the_first(template
     verdict, start = resources["VerdictFunction"], resources["AssessmentRunFunction"]
     assert verdict["Type"] == "AWS::Serverless::Function"
     assert verdict["Metadata"] == {"BuildMethod": "rust-cargolambda", "BuildProperties": {"Binary": "dms-assessment-verdict"}}
-    for key in ["Runtime", "Architectures", "LoggingConfig", "Handler", "CodeUri"]:
+    for key in ["Runtime", "Architectures", "Handler", "CodeUri", "Tracing"]:
         assert verdict["Properties"][key] == start["Properties"][key], key
+    # The same logging, each to its own log group.
+    without_group = lambda function: {k: v for k, v in function["Properties"]["LoggingConfig"].items() if k != "LogGroup"}
+    assert without_group(verdict) == without_group(start)
 
 
 def test_the_verdict_function_may_only_read_runs_and_their_assessments(template):
@@ -401,6 +404,9 @@ def test_the_state_machine_has_no_other_statements(template):
         "NotifyVerdicts",
         "SeeWhetherTheTaskIsStillTesting",
         "StartTheTaskTheVerdictAllows",
+        "PutVerdictMetrics",
+        "DeliverExecutionLogs",
+        "SendTraces",
     ]
 
 
@@ -495,6 +501,9 @@ def test_the_fleet_state_machine_has_exactly_the_statements_it_needs(template):
         "ManagedRuleForSyncExecutions",
         "PublishFleetReports",
         "WriteLargeReports",
+        "PutFleetMetrics",
+        "DeliverExecutionLogs",
+        "SendTraces",
     ]
 
 
@@ -576,7 +585,8 @@ def test_the_fleet_state_machine_gets_a_role_with_those_statements(translated):
 # parameters mean. The template's Conditions, Rules and Fn::If are evaluated here for given parameter values,
 # as CloudFormation evaluates them.
 
-MAX_PARAMETERS = 10
+# Ten for the application, three for its operation (Monitoring, Tracing, LogRetentionDays).
+MAX_PARAMETERS = 13
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OWN_ROLE_AND_BUCKET = {
     "ServiceAccessRoleArn": "arn:aws:iam::123456789012:role/dms-premigration-assessment",
@@ -671,7 +681,7 @@ ENVIRONMENT = ["Resources", "AssessmentRunFunction", "Properties", "Environment"
 SUBSTITUTIONS = ["Resources", "AssessmentStateMachine", "Properties", "DefinitionSubstitutions"]
 
 
-def test_at_most_ten_parameters_each_with_a_default(template):
+def test_at_most_thirteen_parameters_each_with_a_default(template):
     parameters = template["Parameters"]
     assert len(parameters) <= MAX_PARAMETERS, sorted(parameters)
     assert set(parameters) == {
@@ -685,6 +695,9 @@ def test_at_most_ten_parameters_each_with_a_default(template):
         "DmsEventIds",
         "MaxWaitSeconds",
         "FleetConcurrency",
+        "Monitoring",
+        "Tracing",
+        "LogRetentionDays",
     }
     for name, parameter in parameters.items():
         # Enter at a `sam deploy --guided` prompt takes the default: each one must be a valid value.
@@ -695,7 +708,7 @@ def test_at_most_ten_parameters_each_with_a_default(template):
         if "AllowedPattern" in parameter:
             items = default.split(",") if parameter["Type"] == "CommaDelimitedList" else [default]
             assert all(re.fullmatch(parameter["AllowedPattern"], item) for item in items), name
-        if parameter["Type"] == "Number":
+        if parameter["Type"] == "Number" and "AllowedValues" not in parameter:
             assert parameter["MinValue"] <= default <= parameter["MaxValue"], name
         assert parameter.get("Description"), name
 
@@ -827,7 +840,8 @@ def test_samconfig_names_the_stack_and_needs_no_beta_opt_in():
         "stack_name": STACK,
         "capabilities": "CAPABILITY_IAM",
         "resolve_s3": True,
-        "confirm_changeset": True,
+        # Enter at every guided prompt deploys: no [y/N] change-set question whose default is No.
+        "confirm_changeset": False,
     }
     assert "region" not in json.dumps(config)
     # The Rust build is no longer a SAM CLI beta feature (docs/aws-facts.md): no opt-in.

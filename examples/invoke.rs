@@ -133,7 +133,7 @@ async fn list_assessments(
     validate::task_arn(task_arn)
         .map_err(|why| Error::InvalidInput(format!("{} {why}", validate::quoted(task_arn))))?;
     if client.config().region().is_none() {
-        return Err(sdk::no_region());
+        return Err(sdk::no_region(profile_problem.as_deref()));
     }
     dms::applicable_assessments(client, task_arn)
         .await

@@ -79,7 +79,15 @@ pub async fn start_assessment_run(
     client: &Client,
     request: &StartRequest,
 ) -> Result<StartedRun, Error> {
-    let mut start = client
+    // The lists are sent only when they have an item, as the API takes them.
+    let listed = |names: &Vec<String>| Some(names.clone()).filter(|n| !n.is_empty());
+    let tags = request.tags.iter().map(|tag| {
+        Tag::builder()
+            .key(&tag.key)
+            .set_value(tag.value.clone())
+            .build()
+    });
+    let start = client
         .start_replication_task_assessment_run()
         .replication_task_arn(&request.replication_task_arn)
         .service_access_role_arn(&request.service_access_role_arn)
@@ -87,18 +95,10 @@ pub async fn start_assessment_run(
         .set_result_location_folder(request.result_location_folder.clone())
         .set_result_encryption_mode(request.result_encryption_mode.clone())
         .set_result_kms_key_arn(request.result_kms_key_arn.clone())
-        .assessment_run_name(&request.assessment_run_name);
-    // Each appends to a list that is sent only when it has an item.
-    for name in &request.include_only {
-        start = start.include_only(name);
-    }
-    for name in &request.exclude {
-        start = start.exclude(name);
-    }
-    for tag in &request.tags {
-        let tag = Tag::builder().key(&tag.key).set_value(tag.value.clone());
-        start = start.tags(tag.build());
-    }
+        .assessment_run_name(&request.assessment_run_name)
+        .set_include_only(listed(&request.include_only))
+        .set_exclude(listed(&request.exclude))
+        .set_tags(Some(tags.collect::<Vec<_>>()).filter(|t| !t.is_empty()));
 
     let err = match start.send().await {
         Ok(output) => return checked(output.replication_task_assessment_run, false),

@@ -103,7 +103,7 @@ impl App {
         }
 
         if home.region().is_none() {
-            return Err(sdk::no_region());
+            return Err(sdk::no_region(self.profile_problem.as_deref()));
         }
         let now = SystemTime::now();
         let budget = dms::budget(context.deadline, now);

@@ -112,7 +112,7 @@ mod tests {
     use super::*;
 
     const FUNCTION: &str = "arn:aws:lambda:us-east-1:123456789012:function:dms-assessment-run";
-    const TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:AAAABBBB";
+    use crate::TEST_TASK as TASK;
 
     #[test]
     fn an_arn_where_the_function_runs_passes() {

@@ -25,5 +25,9 @@ pub mod validate;
 pub mod verdict;
 
 pub use config::Defaults;
+
+/// The task ARN of the unit tests.
+#[cfg(test)]
+pub(crate) const TEST_TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:ABCDEF123";
 pub use error::Error;
 pub use handler::App;

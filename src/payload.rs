@@ -329,7 +329,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const TASK: &str = "arn:aws:dms:us-east-1:123456789012:task:ABCDEF123";
+    use crate::TEST_TASK as TASK;
 
     fn parse_text(text: &str) -> Result<Invocation, Error> {
         parse(&Event::from_slice(text.as_bytes()).into_json()?)

@@ -29,13 +29,16 @@ pub async fn config() -> SdkConfig {
     loader.load().await
 }
 
-/// No Region could be found: a configuration mistake, not an outage (not retried).
-pub fn no_region() -> Error {
-    Error::InvalidConfiguration(
-        "no AWS Region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION, or a region in the \
-         profile of the shared config file"
-            .to_owned(),
-    )
+/// No Region could be found: a configuration mistake, not an outage (not retried); with the
+/// profile problem, when there is one, as the likely cause.
+pub fn no_region(profile_problem: Option<&str>) -> Error {
+    let message =
+        "no AWS Region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION, or a region \
+                   in the profile of the shared config file";
+    Error::InvalidConfiguration(match profile_problem {
+        Some(problem) => format!("{message}; {problem}"),
+        None => message.to_owned(),
+    })
 }
 
 /// When `AWS_PROFILE` names a profile that neither shared file has, what the SDK read, in one
@@ -97,6 +100,19 @@ mod tests {
             profile_problem_in("nope", &env, &fs).await.unwrap(),
             "the profile `nope` (AWS_PROFILE) is not in the shared config file /tmp/config \
              (AWS_CONFIG_FILE) nor in the shared credentials file ~/.aws/credentials"
+        );
+    }
+
+    #[test]
+    fn no_region_is_invalid_configuration_naming_a_missing_profile_too() {
+        let plain = no_region(None);
+        assert_eq!(plain.error_type(), "InvalidConfiguration");
+        assert!(plain.to_string().contains("AWS_REGION"), "{plain}");
+        let with = no_region(Some("the profile `nope` (AWS_PROFILE) is not in …"));
+        assert!(
+            with.to_string()
+                .ends_with("; the profile `nope` (AWS_PROFILE) is not in …"),
+            "{with}"
         );
     }
 

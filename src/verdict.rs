@@ -505,7 +505,7 @@ impl VerdictApp {
             Scope::RegionAndAccount,
         )?;
         if home.region().is_none() {
-            return Err(sdk::no_region());
+            return Err(sdk::no_region(self.profile_problem.as_deref()));
         }
         let budget = dms::budget(context.deadline, SystemTime::now());
         let described = dms::within(budget, describe(&self.client, run_arn))

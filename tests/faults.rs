@@ -23,6 +23,16 @@ async fn timed(server_url: &str, sample: &str) -> (Result<Value, Error>, Duratio
     (result, began.elapsed())
 }
 
+/// The start was attempted `attempts` times, and the answer came well within the deadline.
+async fn attempted(server: &MockServer, attempts: usize, took: Duration, why: &str) {
+    assert_eq!(
+        requests_with_target(server, START).await.len(),
+        attempts,
+        "{why}"
+    );
+    assert!(took < PROMPT, "{took:?}");
+}
+
 fn unavailable(result: Result<Value, Error>, saying: &str) {
     match result {
         Err(Error::DmsUnavailable(message)) => assert!(message.contains(saying), "{message}"),
@@ -59,8 +69,13 @@ async fn throttled_twice_then_the_run_is_started_once() {
     let output = result.unwrap();
     assert_eq!(output["Status"], "starting");
     assert_eq!(output["AlreadyExisted"], false);
-    assert_eq!(requests_with_target(&server, START).await.len(), 3);
-    assert!(took < PROMPT, "{took:?}");
+    attempted(
+        &server,
+        3,
+        took,
+        "the SDK's standard retry makes 3 attempts",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -70,12 +85,13 @@ async fn server_errors_on_every_attempt_are_dms_unavailable_after_bounded_retrie
         on_start(&server, dms_fault(status, code, "try later")).await;
         let (result, took) = timed(&server.uri(), "step-functions-minimal.json").await;
         unavailable(result, &format!("HTTP {status} {code}: try later"));
-        assert_eq!(
-            requests_with_target(&server, START).await.len(),
+        attempted(
+            &server,
             3,
-            "the SDK's standard retry makes 3 attempts"
-        );
-        assert!(took < PROMPT, "{took:?}");
+            took,
+            "the SDK's standard retry makes 3 attempts",
+        )
+        .await;
     }
 }
 
@@ -297,12 +313,7 @@ async fn rejected_credentials_are_no_usable_credentials_and_not_retried() {
             message.contains(code) && message.contains("token included in the request is invalid"),
             "{message}"
         );
-        assert_eq!(
-            requests_with_target(&server, START).await.len(),
-            1,
-            "{code} is not retried"
-        );
-        assert!(took < PROMPT, "{took:?}");
+        attempted(&server, 1, took, &format!("{code} is not retried")).await;
     }
 }
 

@@ -39,11 +39,7 @@ fn run(name: &str, arn: &str) -> ReplicationTaskAssessmentRun {
 }
 
 fn run_of(task: &str, name: &str, arn: &str) -> ReplicationTaskAssessmentRun {
-    ReplicationTaskAssessmentRun::builder()
-        .replication_task_assessment_run_arn(arn)
-        .replication_task_arn(task)
-        .status("starting")
-        .assessment_run_name(name)
+    run_described(task, name, arn, "starting")
         .replication_task_assessment_run_creation_date(DateTime::from_millis(1_764_175_200_123))
         .assessment_progress(
             ReplicationTaskAssessmentRunProgress::builder()
@@ -69,12 +65,7 @@ fn starts() -> Rule {
 }
 
 fn fault(code: &str, status: u16) -> Rule {
-    let body = json!({"__type": code, "message": format!("{code} from DMS")}).to_string();
-    mock!(Client::start_replication_task_assessment_run)
-        .sequence()
-        .http_status(status, Some(body))
-        .repeatedly()
-        .build()
+    always_fails!(Client::start_replication_task_assessment_run, code, status)
 }
 
 async fn fails(app: &App, payload: Value) -> Error {
@@ -476,13 +467,8 @@ async fn a_repeated_event_asks_for_the_same_run_name() {
 /// A run of the task created `age` ago with `status`, as the recent-run check lists it.
 fn run_aged(name: &str, status: &str, age: std::time::Duration) -> ReplicationTaskAssessmentRun {
     let created = std::time::SystemTime::now() - age;
-    ReplicationTaskAssessmentRun::builder()
-        .replication_task_assessment_run_arn(
-            "arn:aws:dms:us-east-1:123456789012:assessment-run:EARLIER",
-        )
-        .replication_task_arn(TASK)
-        .status(status)
-        .assessment_run_name(name)
+    let earlier = "arn:aws:dms:us-east-1:123456789012:assessment-run:EARLIER";
+    run_described(TASK, name, earlier, status)
         .replication_task_assessment_run_creation_date(DateTime::from(created))
         .build()
 }

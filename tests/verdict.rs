@@ -57,11 +57,7 @@ fn run(
     status: &str,
     statistic: ReplicationTaskAssessmentRunResultStatistic,
 ) -> ReplicationTaskAssessmentRun {
-    ReplicationTaskAssessmentRun::builder()
-        .replication_task_assessment_run_arn(RUN_ARN)
-        .replication_task_arn(TASK)
-        .status(status)
-        .assessment_run_name("orders-db-before-cutover")
+    run_described(TASK, "orders-db-before-cutover", RUN_ARN, status)
         .result_location_bucket(BUCKET)
         .result_location_folder("orders-db")
         .result_statistic(statistic)
@@ -275,12 +271,11 @@ async fn a_run_dms_does_not_list_is_resource_not_found_naming_it() {
 }
 
 fn runs_fault(code: &str, status: u16) -> Rule {
-    let body = json!({"__type": code, "message": format!("{code} from DMS")}).to_string();
-    mock!(Client::describe_replication_task_assessment_runs)
-        .sequence()
-        .http_status(status, Some(body))
-        .repeatedly()
-        .build()
+    always_fails!(
+        Client::describe_replication_task_assessment_runs,
+        code,
+        status
+    )
 }
 
 #[tokio::test]
@@ -344,19 +339,14 @@ async fn every_verdict_sample_has_its_documented_outcome() {
 // ---------------------------------------------------------------------------------------------
 // The real SDK client against a loopback DMS
 
-fn run_json(status: &str) -> Value {
-    json!({
-        "ReplicationTaskAssessmentRunArn": RUN_ARN,
-        "ReplicationTaskArn": TASK,
-        "Status": status,
-        "ReplicationTaskAssessmentRunCreationDate": 1764175200.123,
-        "ServiceAccessRoleArn": ROLE,
-        "ResultLocationBucket": BUCKET,
-        "ResultLocationFolder": "orders-db",
-        "AssessmentRunName": "orders-db-before-cutover",
-        "IsLatestTaskAssessmentRun": true,
-        "ResultStatistic": {"Passed": 4, "Failed": 0, "Error": 0, "Warning": 1, "Cancelled": 0, "Skipped": 1}
-    })
+/// The run as DMS's JSON describes it once it has ended with `status`.
+fn ended_json(status: &str) -> Value {
+    let mut run = run_json(TASK, "orders-db-before-cutover", RUN_ARN);
+    run["Status"] = json!(status);
+    run["ResultLocationFolder"] = json!("orders-db");
+    run["ResultStatistic"] =
+        json!({"Passed": 4, "Failed": 0, "Error": 0, "Warning": 1, "Cancelled": 0, "Skipped": 1});
+    run
 }
 
 fn assessment_json(name: &str, status: &str) -> Value {
@@ -382,7 +372,7 @@ async fn loopback_dms(status: &str) -> MockServer {
         .await;
     Mock::given(header("x-amz-target", DESCRIBE))
         .respond_with(dms_json(
-            json!({"ReplicationTaskAssessmentRuns": [run_json(status)]}),
+            json!({"ReplicationTaskAssessmentRuns": [ended_json(status)]}),
         ))
         .with_priority(2)
         .mount(&dms)
@@ -475,7 +465,7 @@ async fn on_the_wire_a_fault_keeps_its_name_and_an_unknown_run_is_not_found() {
     let dms = MockServer::start().await;
     Mock::given(header("x-amz-target", DESCRIBE))
         .respond_with(dms_json(
-            json!({"ReplicationTaskAssessmentRuns": [run_json("passed")]}),
+            json!({"ReplicationTaskAssessmentRuns": [ended_json("passed")]}),
         ))
         .mount(&dms)
         .await;

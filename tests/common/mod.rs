@@ -89,6 +89,35 @@ pub fn invocation_with_deadline(payload: Value, left: Duration) -> LambdaEvent<E
     LambdaEvent::new(Event::from(payload), context)
 }
 
+/// A mock rule for the DMS operation `$op` (`Client::operation`) that always answers with DMS's fault
+/// `$code` at HTTP `$status`, as DMS sends it on the wire.
+#[macro_export]
+macro_rules! always_fails {
+    ($op:path, $code:expr, $status:expr) => {{
+        let code: &str = $code;
+        let body = serde_json::json!({"__type": code, "message": format!("{code} from DMS")}).to_string();
+        aws_smithy_mocks::mock!($op)
+            .sequence()
+            .http_status($status, Some(body))
+            .repeatedly()
+            .build()
+    }};
+}
+
+/// A run as the SDK describes it: `arn`, of `task`, named `name`, with `status`; tests add the rest.
+pub fn run_described(
+    task: &str,
+    name: &str,
+    arn: &str,
+    status: &str,
+) -> aws_sdk_databasemigration::types::builders::ReplicationTaskAssessmentRunBuilder {
+    aws_sdk_databasemigration::types::ReplicationTaskAssessmentRun::builder()
+        .replication_task_assessment_run_arn(arn)
+        .replication_task_arn(task)
+        .assessment_run_name(name)
+        .status(status)
+}
+
 /// A run as DMS's JSON describes it.
 pub fn run_json(task_arn: &str, name: &str, run_arn: &str) -> Value {
     serde_json::json!({

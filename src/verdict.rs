@@ -485,6 +485,8 @@ impl VerdictApp {
                 run_arn = %output.replication_task_assessment_run_arn,
                 status = %output.status,
                 verdict = ?output.verdict,
+                // The failed and errored individual assessments, for a Logs Insights query.
+                failing = %[&output.assessments.failed[..], &output.assessments.error[..]].concat().join(","),
                 outcome = "verdict",
                 "verdict taken"
             ),

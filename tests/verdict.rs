@@ -588,6 +588,10 @@ async fn the_binary_answers_verdicts_and_errors_through_the_runtime_api() {
     assert_eq!(verdicts.len(), 2, "{logs}");
     assert_eq!(verdicts[0]["run_arn"], RUN_ARN);
     assert_eq!(verdicts[0]["verdict"], "PassedWithWarnings");
+    assert_eq!(
+        verdicts[0]["failing"], "",
+        "no failed or errored assessment"
+    );
     assert_eq!(verdicts[0]["requestId"], "req-0");
 }
 

@@ -1,9 +1,6 @@
-//! The HTTPS client every AWS call goes through: rustls with ring, trusting the five Amazon Trust
-//! Services roots that AWS endpoints chain to (src/aws_roots.pem, as `webpki-root-certs` ships them).
-//! Why not the SDK's default client: it parses the platform's whole store (~150 certificates) from
-//! PEM for each of the connectors it builds, most of the cold start (docs/cold-start.md).
-//! `SSL_CERT_FILE`, when set, adds that file's certificates (a TLS-inspecting proxy, say, or a
-//! partition whose endpoints use another CA).
+//! The HTTPS client every AWS call goes through: rustls with ring, trusting the Amazon Trust Services
+//! roots AWS endpoints chain to, plus `SSL_CERT_FILE`'s certificates when set. Not the SDK's default
+//! client, whose trust store is most of the cold start (docs/cold-start.md).
 
 use aws_sdk_databasemigration::config::SharedHttpClient;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};

@@ -5,9 +5,8 @@
 //! (defaults from the environment), [`request`] (what is sent, after defaults and validation, named
 //! by [`naming`]), [`dms`] (the calls, through the client of [`http`]), [`output`] (what is
 //! returned) and [`error`] (the names Step Functions sees); [`home`] keeps the calls where the
-//! function runs. [`verdict`] is the verdict function's,
-//! on the same [`dms`] and [`error`]. [`sdk`] loads the SDK's configuration and [`logging`] sets up
-//! the logs, for both.
+//! function runs. [`verdict`] is the verdict function's, on the same [`dms`] and [`error`]. [`sdk`]
+//! loads the SDK's configuration and [`logging`] sets up the logs, for both.
 
 pub mod config;
 pub mod dms;

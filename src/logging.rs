@@ -1,11 +1,7 @@
 //! Log set-up, following Lambda's advanced logging controls (`AWS_LAMBDA_LOG_LEVEL`,
-//! `AWS_LAMBDA_LOG_FORMAT`), with `RUST_LOG` for local runs.
-//!
-//! Why not lambda_runtime's subscriber or tracing-subscriber's JSON format: Lambda's level filter
-//! drops a JSON line without an RFC 3339 `timestamp` at `WARN` and above ("Log-level filtering");
-//! Lambda's own lines carry `requestId` at the top level, where neither puts the invocation span's;
-//! the runtime reads `FATAL` as `INFO`, and its `EnvFilter` maps ~170 KB of regex code at start-up.
-//! Text lines are tracing-subscriber's, without a timestamp (Lambda adds one).
+//! `AWS_LAMBDA_LOG_FORMAT`), with `RUST_LOG` for local runs. JSON lines are written here in Lambda's
+//! own shape, which neither lambda_runtime's subscriber nor tracing-subscriber's JSON format writes
+//! (docs/logs.md, docs/aws-facts.md); text lines are tracing-subscriber's.
 
 use std::fmt;
 use std::io::Write;

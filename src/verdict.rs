@@ -1,10 +1,6 @@
 //! The verdict function: what became of an assessment run, as one word a state machine can branch
-//! on, with the counts, the names of the individual assessments worth a look, and where the results
-//! are.
-//!
-//! [`decide`] is the whole judgement, a pure function of what DMS says; [`VerdictApp::handle`]
-//! reads the request, asks DMS ([`describe`]) and answers with [`VerdictOutput`]. The statuses and
-//! names relied on are listed with their sources in docs/aws-facts.md.
+//! on. [`decide`] is the judgement, a pure function of what DMS says; [`VerdictApp::handle`] asks DMS
+//! ([`describe`]) and answers. The statuses relied on and their sources: docs/aws-facts.md.
 
 use std::collections::BTreeSet;
 use std::time::SystemTime;

@@ -185,28 +185,23 @@ async fn unreadable_answers_are_dms_unavailable_saying_what_was_wrong() {
     }
 }
 
-#[tokio::test]
-async fn a_lost_answer_after_dms_created_the_run_gives_that_run_once() {
+/// A start whose first answer is lost (`lost`), retried by the SDK and refused (`refused`), then the
+/// look-up that finds the run: one run, `AlreadyExisted`, and the requests DMS received, in order.
+async fn lost_then_found(lost: Act, refused: Act) -> Vec<(String, Value)> {
     let run = run_json(TASK, "orders-db-before-cutover", RUN_ARN);
-    let server = FaultServer::start(vec![
-        // DMS creates the run, and its answer never arrives.
-        Act::Drop,
-        fault(
-            "ResourceAlreadyExistsFault",
-            "Assessment run already exists",
-        ),
-        answer(200, json!({"ReplicationTaskAssessmentRuns": [run]})),
-    ])
-    .await;
+    let found = answer(200, json!({"ReplicationTaskAssessmentRuns": [run]}));
+    let server = FaultServer::start(vec![lost, refused, found]).await;
     let (result, took) = timed(&server.url, "step-functions-full.json").await;
     let output = result.unwrap();
     assert_eq!(output["AlreadyExisted"], true);
     assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
-    let targets: Vec<String> = server
+    assert!(took < PROMPT, "{took:?}");
+    let requests: Vec<(String, Value)> = server
         .requests()
         .into_iter()
-        .map(|(target, _)| target)
+        .map(|(target, body)| (target, serde_json::from_str(&body).unwrap()))
         .collect();
+    let targets: Vec<&str> = requests.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(
         targets,
         [
@@ -215,15 +210,21 @@ async fn a_lost_answer_after_dms_created_the_run_gives_that_run_once() {
             "amazondmsv20160101.describereplicationtaskassessmentruns"
         ]
     );
-    let names: Vec<Value> = server.requests()[..2]
-        .iter()
-        .map(|(_, body)| serde_json::from_str::<Value>(body).unwrap()["AssessmentRunName"].clone())
-        .collect();
+    requests
+}
+
+#[tokio::test]
+async fn a_lost_answer_after_dms_created_the_run_gives_that_run_once() {
+    // DMS creates the run, and its answer never arrives.
+    let refused = fault(
+        "ResourceAlreadyExistsFault",
+        "Assessment run already exists",
+    );
+    let requests = lost_then_found(Act::Drop, refused).await;
     assert_eq!(
-        names[0], names[1],
+        requests[0].1["AssessmentRunName"], requests[1].1["AssessmentRunName"],
         "the retry asks for the same run, so no second run can exist"
     );
-    assert!(took < PROMPT, "{took:?}");
 }
 
 #[tokio::test]
@@ -319,40 +320,20 @@ async fn rejected_credentials_are_no_usable_credentials_and_not_retried() {
 
 #[tokio::test]
 async fn a_lost_answer_then_invalid_resource_state_gives_that_run_once() {
-    let run = run_json(TASK, "orders-db-before-cutover", RUN_ARN);
-    let server = FaultServer::start(vec![
-        // DMS creates the run, and its answer is a 500; the SDK's retry finds the task `testing`.
-        answer(
-            500,
-            json!({"__type": "InternalFailure", "message": "internal error"}),
-        ),
-        fault(
-            "InvalidResourceStateFault",
-            "Replication task is in testing state",
-        ),
-        answer(200, json!({"ReplicationTaskAssessmentRuns": [run]})),
-    ])
-    .await;
-    let (result, took) = timed(&server.url, "step-functions-full.json").await;
-    let output = result.unwrap();
-    assert_eq!(output["AlreadyExisted"], true);
-    assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
-    let requests = server.requests();
-    let targets: Vec<&str> = requests.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(
-        targets,
-        [
-            "amazondmsv20160101.startreplicationtaskassessmentrun",
-            "amazondmsv20160101.startreplicationtaskassessmentrun",
-            "amazondmsv20160101.describereplicationtaskassessmentruns"
-        ]
+    // DMS creates the run, and its answer is a 500; the SDK's retry finds the task `testing`.
+    let lost = answer(
+        500,
+        json!({"__type": "InternalFailure", "message": "internal error"}),
     );
-    let lookup: Value = serde_json::from_str(&requests[2].1).unwrap();
+    let refused = fault(
+        "InvalidResourceStateFault",
+        "Replication task is in testing state",
+    );
+    let requests = lost_then_found(lost, refused).await;
     assert_eq!(
-        lookup["Filters"],
+        requests[2].1["Filters"],
         json!([{"Name": "replication-task-arn", "Values": [TASK]}])
     );
-    assert!(took < PROMPT, "{took:?}");
 }
 
 #[tokio::test]

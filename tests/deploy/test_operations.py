@@ -206,6 +206,7 @@ def test_log_delivery_actions_are_the_guides_and_only_on_star_because_it_grants_
         assert sorted(statement["Action"]) == sorted([
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
             "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+            "logs:CreateLogStream", "logs:PutLogEvents",
         ])
         assert statement["Resource"] == "*"
     # No other new statement is on "*" but the ones the sources give no resource for.

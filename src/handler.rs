@@ -70,15 +70,12 @@ impl App {
         };
         tracing::debug!(origin = ?invocation.origin, "origin");
 
-        // Only where the function runs: the task there, the role and key in its partition.
+        // Only where the function runs: the task in its Region and account, the role in its account,
+        // the key in its Region.
         let region = self.client.config().region().map(|r| r.as_ref());
         let home = Home::of(&context.invoked_function_arn, region);
-        let task_member = match invocation.origin {
-            Origin::DmsTaskEvent { .. } => "the DMS event's resources[0]",
-            _ => "ReplicationTaskArn",
-        };
         home.check(
-            task_member,
+            invocation.task_member(),
             &request.replication_task_arn,
             Scope::RegionAndAccount,
         )?;

@@ -121,6 +121,14 @@ pub struct Invocation {
 }
 
 impl Invocation {
+    /// How messages name the task: a DMS event's is its `resources[0]`.
+    pub fn task_member(&self) -> &'static str {
+        match self.origin {
+            Origin::DmsTaskEvent { .. } => "the DMS event's resources[0]",
+            _ => "ReplicationTaskArn",
+        }
+    }
+
     /// What makes a generated run name deterministic: the `IdempotencyKey`, else the event id.
     pub fn identity(&self) -> Option<&str> {
         self.payload

@@ -59,11 +59,7 @@ pub fn resolve(
 ) -> Result<Resolved, Error> {
     let payload = &invocation.payload;
 
-    // A DMS event's task is its resources[0], and messages name it so.
-    let task_member = match invocation.origin {
-        Origin::DmsTaskEvent { .. } => "the DMS event's resources[0]",
-        _ => "ReplicationTaskArn",
-    };
+    let task_member = invocation.task_member();
     let (replication_task_arn, task_id) = required(
         payload.replication_task_arn.as_deref(),
         None,

@@ -102,7 +102,8 @@ impl From<&ReplicationTaskAssessmentRunResultStatistic> for ResultStatistic {
 }
 
 /// At most this many names in each `Assessments` list; the others are counted in
-/// `AssessmentsNotListed`. DMS lists fewer individual assessments than this for any engine pair.
+/// `AssessmentsNotListed`. The DMS documentation gives no count per engine pair; 100 names keep the
+/// state machine's failure cause within its limit (docs/state-machine.md, "Limits").
 pub const MAX_LISTED: usize = 100;
 /// At most this many characters of an individual assessment's name (longer ones end with `…` and
 /// their length).

@@ -626,3 +626,43 @@ async fn a_run_of_another_region_or_account_is_invalid_input_and_dms_is_not_call
     }
     assert_eq!(described.num_calls(), 0);
 }
+
+#[tokio::test]
+async fn the_binarys_verdict_line_names_the_failed_and_errored_assessments() {
+    let dms = MockServer::start().await;
+    Mock::given(header("x-amz-target", DESCRIBE))
+        .respond_with(dms_json(
+            json!({"ReplicationTaskAssessmentRuns": [ended_json("failed")]}),
+        ))
+        .mount(&dms)
+        .await;
+    Mock::given(header("x-amz-target", DESCRIBE_INDIVIDUAL))
+        .respond_with(dms_json(json!({"ReplicationTaskIndividualAssessments": [
+            assessment_json("mysql-check-server-id", "error"),
+            assessment_json("mysql-check-binlog-format", "failed"),
+            assessment_json("mysql-check-target-privileges", "passed")]})))
+        .mount(&dms)
+        .await;
+    let runtime = RuntimeApi::start(vec![serde_json::to_vec(&ended()).unwrap()], 1).await;
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_dms-assessment-verdict"));
+    binary::lambda_environment(
+        &mut command,
+        "dms-assessment-verdict",
+        &runtime,
+        &dms.uri(),
+        "INFO",
+    );
+    let function = binary::Function::spawn(command);
+    runtime.answers(1).await;
+    let logs = function.stop().await;
+    assert_eq!(runtime.answer(0).body["Verdict"], "Failed");
+    let line = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| line["outcome"] == "verdict")
+        .unwrap_or_else(|| panic!("no verdict line:\n{logs}"));
+    assert_eq!(
+        line["failing"],
+        "mysql-check-binlog-format,mysql-check-server-id"
+    );
+}

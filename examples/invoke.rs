@@ -12,6 +12,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
+use dms_assessment_run::home::{Home, Scope};
 use dms_assessment_run::verdict::VerdictApp;
 use dms_assessment_run::{dms, payload::Event, sdk, validate, App, Defaults, Error};
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
@@ -132,7 +133,10 @@ async fn list_assessments(
 ) -> Result<Vec<String>, Error> {
     validate::task_arn(task_arn)
         .map_err(|why| Error::InvalidInput(format!("{} {why}", validate::quoted(task_arn))))?;
-    if client.config().region().is_none() {
+    // Refused where a start would be refused: a task of another Region than the one DMS is called in.
+    let region = client.config().region().map(|r| r.as_ref());
+    Home::of("", region).check("The task", task_arn, Scope::RegionAndAccount)?;
+    if region.is_none() {
         return Err(sdk::no_region(profile_problem.as_deref()));
     }
     dms::applicable_assessments(client, task_arn)

@@ -57,7 +57,10 @@ impl Defaults {
         let defaults = Defaults {
             service_access_role_arn: checked("SERVICE_ACCESS_ROLE_ARN", validate::role_arn)?,
             result_location_bucket: checked("RESULT_LOCATION_BUCKET", validate::bucket_name)?,
-            result_location_folder: get("RESULT_LOCATION_FOLDER"),
+            // Its length is checked again with the run's name, per request.
+            result_location_folder: checked("RESULT_LOCATION_FOLDER", |folder| {
+                validate::result_folder(folder, 0)
+            })?,
             result_encryption_mode: checked("RESULT_ENCRYPTION_MODE", validate::encryption_mode)?,
             result_kms_key_arn: checked("RESULT_KMS_KEY_ARN", validate::kms_key_arn)?,
             include_only: list(get("INCLUDE_ONLY")),
@@ -190,6 +193,7 @@ mod tests {
             ("RESULT_KMS_KEY_ARN", "my-key"),
             ("ASSESSMENT_RUN_NAME_PREFIX", "Nightly_"),
             ("DRY_RUN", "yes"),
+            ("RESULT_LOCATION_FOLDER", "runs//nightly"),
         ];
         for (name, value) in cases {
             let message = config_error(&[(name, value)]);

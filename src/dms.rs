@@ -185,7 +185,11 @@ pub async fn applicable_assessments(client: &Client, task_arn: &str) -> Result<V
 
 /// Refuses with `InvalidInput` the `IncludeOnly` or `Exclude` names DMS does not list as
 /// applicable to the task: no DMS page says that it refuses them (docs/aws-facts.md).
-pub async fn check_assessment_names(client: &Client, request: &StartRequest) -> Result<(), Error> {
+pub async fn check_assessment_names(
+    client: &Client,
+    request: &StartRequest,
+    named: impl Fn(&str) -> String,
+) -> Result<(), Error> {
     let (member, names) = if request.include_only.is_empty() {
         ("Exclude", &request.exclude)
     } else {
@@ -204,8 +208,9 @@ pub async fn check_assessment_names(client: &Client, request: &StartRequest) -> 
         return Ok(());
     }
     Err(Error::invalid_input(format!(
-        "{member} names individual assessments that DMS does not list for the task {}: {}; the \
+        "{} names individual assessments that DMS does not list for the task {}: {}; the \
          applicable ones are: {}",
+        named(member),
         request.replication_task_arn,
         unknown.join(", "),
         if applicable.is_empty() {
@@ -281,6 +286,16 @@ fn checked(
     })
 }
 
+/// The sources of the SDK's default credentials chain, in its order (aws-config,
+/// `DefaultCredentialsChain`: environment variables, shared config, web identity tokens, ECS and
+/// general HTTP credentials, EC2 IMDSv2; docs/aws-facts.md). The chain's own error names only the
+/// providers that answered last, so the message lists them all.
+const CREDENTIAL_SOURCES: &str = "environment variables (AWS_ACCESS_KEY_ID, \
+    AWS_SECRET_ACCESS_KEY), the shared config and credentials files (the profile in AWS_PROFILE, \
+    else `default`), a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN), container \
+    credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI) and EC2 instance metadata \
+    (IMDS, unless AWS_EC2_METADATA_DISABLED is true)";
+
 /// Sorts an SDK failure into DMS's own fault name (a 4xx answer), `NoUsableCredentials` (no
 /// credentials, or credentials DMS rejects) or `DmsUnavailable` (anything else). Messages are built
 /// from the errors' `Display` alone: the SDK's `Debug` output (type names, HTTP dumps) never reaches
@@ -292,9 +307,9 @@ where
     let SdkError::ServiceError(service) = &err else {
         if let Some(credentials) = credentials_problem(&err) {
             return Error::NoUsableCredentials(format!(
-                "no usable AWS credentials ({credentials}); give the function an execution role, or \
-                 credentials in its environment, a profile (AWS_PROFILE), a web identity token, or \
-                 container or instance metadata"
+                "no usable AWS credentials: the SDK tried {CREDENTIAL_SOURCES}, and the last it \
+                 heard was: {credentials}; give the function an execution role, or credentials in \
+                 one of those sources"
             ));
         }
         let what = match err {

@@ -57,11 +57,7 @@ impl App {
         let payload = event.into_json()?;
         tracing::debug!(%payload, "payload");
         let invocation = payload::parse(&payload)?;
-        let Resolved {
-            request,
-            dry_run,
-            recent_run_window,
-        } = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
+        let resolved = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
         // The kind of input only: an event's own fields are payload, logged at debug level.
         let origin = match &invocation.origin {
             Origin::Direct => "direct",
@@ -74,17 +70,28 @@ impl App {
         // the key in its Region.
         let region = self.client.config().region().map(|r| r.as_ref());
         let home = Home::of(&context.invoked_function_arn, region);
+        let request = &resolved.request;
         home.check(
             invocation.task_member(),
             &request.replication_task_arn,
             Scope::RegionAndAccount,
         )?;
         let role = &request.service_access_role_arn;
-        home.check("ServiceAccessRoleArn", role, Scope::Account)?;
+        home.check(
+            &resolved.member("ServiceAccessRoleArn"),
+            role,
+            Scope::Account,
+        )?;
         if let Some(key) = &request.result_kms_key_arn {
-            home.check("ResultKmsKeyArn", key, Scope::Region)?;
+            home.check(&resolved.member("ResultKmsKeyArn"), key, Scope::Region)?;
         }
 
+        let Resolved {
+            request,
+            dry_run,
+            recent_run_window,
+            defaulted,
+        } = resolved;
         if dry_run {
             tracing::info!(
                 task_arn = %request.replication_task_arn,
@@ -93,9 +100,11 @@ impl App {
                 outcome = "dry-run",
                 "assessment run not started: dry run"
             );
+            let not_checked = home.not_checked_in_a_dry_run(&request);
             return Ok(Output::DryRun(DryRunOutput {
                 dry_run: true,
                 request,
+                not_checked,
             }));
         }
 
@@ -108,7 +117,8 @@ impl App {
             if let Some(window) = recent_run_window {
                 dms::refuse_recent_run(&self.client, &request, window, now).await?;
             }
-            dms::check_assessment_names(&self.client, &request).await?;
+            let named = |member: &str| request::named(member, &defaulted);
+            dms::check_assessment_names(&self.client, &request, named).await?;
             dms::start_assessment_run(&self.client, &request).await
         };
         let started = dms::within(budget, start)

@@ -3,6 +3,7 @@
 //! and account (docs/aws-facts.md), so an ARN from elsewhere is refused before DMS is called.
 
 use crate::error::Error;
+use crate::request::StartRequest;
 use crate::validate::quoted;
 
 /// What of an ARN's place must be the function's: its partition always, and its Region, its account
@@ -93,17 +94,64 @@ impl Home {
             self.account.as_deref(),
         );
         let why = match scope {
-            Scope::RegionAndAccount => {
+            Scope::RegionAndAccount => format!(
                 "DMS is called only where the function runs, with its role; deploy the stack in the \
-                 task's Region and account"
+                 {} Region and account",
+                owner(arn)
+            ),
+            Scope::Account => "a role can be passed to DMS only in its own account".to_owned(),
+            Scope::Region => {
+                "the results are encrypted with a key of the Region DMS runs in".to_owned()
             }
-            Scope::Account => "a role can be passed to DMS only in its own account",
-            Scope::Region => "the results are encrypted with a key of the Region DMS runs in",
         };
         Err(Error::invalid_input(format!(
             "{member} {} is in {theirs}, and the function runs in {mine}: {why}",
             quoted(arn)
         )))
+    }
+}
+
+impl Home {
+    /// What a dry run, which calls nothing, leaves unchecked for `request`: one sentence each.
+    pub fn not_checked_in_a_dry_run(&self, request: &StartRequest) -> Vec<String> {
+        let mut unchecked = Vec::new();
+        if self.region.is_none() {
+            unchecked.push(
+                "Region: no AWS Region is set (AWS_REGION or AWS_DEFAULT_REGION), so the task's \
+                 Region was not compared with it; a run is refused until one is set"
+                    .to_owned(),
+            );
+        }
+        if self.account.is_none() {
+            unchecked.push(
+                "Account: the function's account and partition are known only in Lambda (from its \
+                 ARN), so the task's, the role's and the key's were not compared with them"
+                    .to_owned(),
+            );
+        }
+        let names = if request.include_only.is_empty() {
+            ("Exclude", &request.exclude)
+        } else {
+            ("IncludeOnly", &request.include_only)
+        };
+        if !names.1.is_empty() {
+            unchecked.push(format!(
+                "{}: the names were not compared with the assessments DMS lists for the task \
+                 (DescribeApplicableIndividualAssessments); a dry run calls no AWS API",
+                names.0
+            ));
+        }
+        unchecked
+    }
+}
+
+/// Whose Region and account an ARN must be deployed in, for messages: "the task's", "the run's".
+fn owner(arn: &str) -> &'static str {
+    match arn.splitn(7, ':').nth(5) {
+        Some("task") => "task's",
+        Some("assessment-run") => "assessment run's",
+        Some("replication-config") => "replication config's",
+        _ => "resource's",
     }
 }
 

@@ -35,6 +35,9 @@ pub struct RunOutput {
 pub struct DryRunOutput {
     pub dry_run: bool,
     pub request: StartRequest,
+    /// What a dry run could not check, calling nothing: one sentence each; absent when nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<String>,
 }
 
 impl RunOutput {

@@ -150,7 +150,7 @@ impl Event {
     /// Reads bytes as the Lambda runtime does (one JSON value; trailing bytes are not read).
     pub fn from_slice(bytes: &[u8]) -> Event {
         let mut reader = serde_json::Deserializer::from_slice(bytes);
-        Event::deserialize(&mut reader).unwrap_or_else(|e| Event(Err(e.to_string())))
+        Event::deserialize(&mut reader).unwrap_or_else(|e| Event(Err(json_problem(&e.to_string()))))
     }
 
     /// The JSON text, or `InvalidInput` saying why there is none.
@@ -169,7 +169,7 @@ impl From<Value> for Event {
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(Event(
-            Box::<RawValue>::deserialize(deserializer).map_err(|e| e.to_string()),
+            Box::<RawValue>::deserialize(deserializer).map_err(|e| json_problem(&e.to_string())),
         ))
     }
 }
@@ -249,9 +249,16 @@ pub(crate) fn read<T: DeserializeOwned>(json: &str, at: &str) -> Result<T, Error
 }
 
 /// serde's error in the function's words: the member named by its path (`detail.Tags[0].Key`), the
-/// JSON type given rather than the value, so that messages stay short however large the input.
+/// type wanted in plain words and what was given, short however large the input. No serde or Rust
+/// vocabulary reaches the caller.
 fn explain(error: &serde_path_to_error::Error<serde_json::Error>, at: &str) -> String {
     let inner = error.inner();
+    if !inner.is_data() {
+        return format!(
+            "the payload is not usable JSON: {}",
+            json_problem(&inner.to_string())
+        );
+    }
     let why = inner.to_string();
     // The path says more than serde_json's position.
     let position = format!(" at line {} column {}", inner.line(), inner.column());
@@ -270,41 +277,137 @@ fn explain(error: &serde_path_to_error::Error<serde_json::Error>, at: &str) -> S
         })
     };
     if let Some(rest) = why.strip_prefix("unknown field ") {
-        let accepted = rest
+        let (given, accepted) = rest
             .rsplit_once(", expected one of ")
-            .map_or("", |(_, a)| a);
-        format!(
-            "unknown member {}; accepted members are {accepted}",
-            validate::quoted(&path)
-        )
+            .or_else(|| rest.rsplit_once(", there are no fields"))
+            .unwrap_or((rest, ""));
+        let accepted: Vec<&str> = accepted.split(", ").map(|a| a.trim_matches('`')).collect();
+        unknown_member(&path, given.trim_matches('`'), &accepted)
     } else if let Some(name) = why.strip_prefix("duplicate field ") {
         format!("the member {} is given more than once", member(name))
     } else if let Some(name) = why.strip_prefix("missing field ") {
         format!("{} is required", member(name))
     } else if let Some((given, expected)) = why
         .strip_prefix("invalid type: ")
+        .or_else(|| why.strip_prefix("invalid value: "))
         .and_then(|rest| rest.rsplit_once(", expected "))
     {
         format!(
             "{} must be {}, not {}",
             validate::quoted(&path),
-            expected.replace("a sequence", "an array"),
-            json_type(given)
+            wanted(error.path(), expected),
+            given_value(given)
         )
     } else {
         format!("{}: {why}", validate::quoted(&path))
     }
 }
 
-/// The JSON type of a value as serde describes it (`floating point `1.5``, `sequence`, …).
-fn json_type(unexpected: &str) -> &str {
-    match unexpected.split(' ').next() {
-        Some("boolean") => "a boolean",
-        Some("integer" | "floating") => "a number",
-        Some("string") => "a string",
-        Some("sequence") => "an array",
-        Some("map") => "an object",
-        _ => unexpected,
+/// An unknown member's message: the closest accepted member when one is near, else the accepted
+/// members in their API spelling (their camelCase spellings are accepted too).
+fn unknown_member(path: &str, given: &str, accepted: &[&str]) -> String {
+    let unknown = format!("unknown member {}", validate::quoted(path));
+    let lower = given.to_lowercase();
+    let closest = accepted
+        .iter()
+        .map(|name| (strsim::levenshtein(&lower, &name.to_lowercase()), *name))
+        .min();
+    // Near: a typo or two, whatever the case (`includeonly`, `IncludeOnlly`, `Tag`).
+    match closest {
+        Some((distance, name)) if distance <= 2.max(name.len() / 5) => {
+            // In the spelling the caller used: camelCase for camelCase.
+            let same_case = accepted
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(name) && a[..1] == given[..given.len().min(1)])
+                .unwrap_or(&name);
+            format!("{unknown}; did you mean `{same_case}`?")
+        }
+        _ => {
+            let canonical: Vec<String> = accepted
+                .iter()
+                .filter(|a| a.starts_with(|c: char| c.is_ascii_uppercase()))
+                .map(|a| format!("`{a}`"))
+                .collect();
+            format!(
+                "{unknown}; the accepted members are {} (each also in camelCase)",
+                canonical.join(", ")
+            )
+        }
+    }
+}
+
+/// The type a member wants, in plain words: by the member for those with a range or a shape,
+/// else by serde's name for the type.
+fn wanted(path: &serde_path_to_error::Path, expected: &str) -> String {
+    use serde_path_to_error::Segment;
+    let mut segments = path.iter().rev();
+    let (member, element) = match segments.next() {
+        Some(Segment::Seq { .. }) => (segments.next(), true),
+        last => (last, false),
+    };
+    let member = match member {
+        Some(Segment::Map { key }) => key.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let plain = match (member.as_str(), element) {
+        ("recentrunwindowseconds", false) => "a whole number of seconds from 0 to 86,400",
+        ("includeonly" | "exclude", false) => "a list of assessment names, such as [\"name-1\"]",
+        ("includeonly" | "exclude", true) => "an assessment name in quotes",
+        ("tags", false) => "a list of {\"Key\", \"Value\"} objects",
+        _ => match expected {
+            "a boolean" => "true or false",
+            "a string" => "a string",
+            "a sequence" => "a list",
+            "a map" => "an object",
+            number if number.starts_with(['u', 'i']) => "a whole number",
+            other => return other.to_owned(),
+        },
+    };
+    plain.to_owned()
+}
+
+/// What was given, from serde's description of it: its JSON type, and a short value when it is a
+/// scalar (`a string (`900`)`, `-1`, `1.5`).
+fn given_value(unexpected: &str) -> String {
+    let value = |rest: &str| rest.trim_matches('`').to_owned();
+    if let Some(text) = unexpected.strip_prefix("string ") {
+        let text = serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned());
+        format!("a string ({})", validate::quoted(&text))
+    } else if let Some(n) = unexpected
+        .strip_prefix("integer ")
+        .or_else(|| unexpected.strip_prefix("floating point "))
+    {
+        format!("the number {}", value(n))
+    } else if let Some(b) = unexpected.strip_prefix("boolean ") {
+        value(b)
+    } else {
+        match unexpected {
+            "sequence" => "a list".to_owned(),
+            "map" => "an object".to_owned(),
+            "null" | "unit value" => "null".to_owned(),
+            other => other.to_owned(),
+        }
+    }
+}
+
+/// Why a text is not JSON, in plain words, from serde_json's message (`<what> at line L column C`,
+/// whose words name its grammar: "expected value", "EOF while parsing a string", …).
+fn json_problem(serde_message: &str) -> String {
+    let (what, at) = match serde_message.rsplit_once(" at line ") {
+        Some((what, at)) => (
+            what,
+            format!(" (line {})", at.replacen(" column ", ", column ", 1)),
+        ),
+        None => (serde_message, String::new()),
+    };
+    if what.starts_with("EOF while parsing") {
+        format!("it ends before the JSON value is complete{at}")
+    } else if what.starts_with("recursion limit") {
+        format!("it is nested more than 128 levels deep{at}")
+    } else if what.contains("UTF-8") || what.contains("unicode") {
+        format!("it has invalid UTF-8 or an invalid escape{at}")
+    } else {
+        format!("it has a syntax error{at}")
     }
 }
 
@@ -316,7 +419,10 @@ pub(crate) fn not_an_object(json: &str, what: &str) -> Error {
             "{what} must be a JSON object, not {}",
             kind(&value)
         )),
-        Err(e) => Error::invalid_input(format!("{what} is not usable JSON: {e}")),
+        Err(e) => Error::invalid_input(format!(
+            "{what} is not usable JSON: {}",
+            json_problem(&e.to_string())
+        )),
     }
 }
 
@@ -374,10 +480,29 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_member_is_named_and_the_accepted_ones_listed() {
-        let message = invalid(json!({"ReplicationTaskArn": TASK, "IncludeOnlly": ["a"]}));
+    fn an_unknown_member_names_the_closest_accepted_one() {
+        for (given, meant) in [
+            ("IncludeOnlly", "IncludeOnly"),
+            ("includeonly", "includeOnly"),
+            ("includeOnlly", "includeOnly"),
+            ("Tag", "Tags"),
+            ("ReplicationTaskARN", "ReplicationTaskArn"),
+            ("DryRUn", "DryRun"),
+        ] {
+            let message = invalid(json!({"ReplicationTaskArn": TASK, given: ["a"]}));
+            assert_eq!(
+                message,
+                format!("unknown member `{given}`; did you mean `{meant}`?")
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_member_far_from_any_lists_the_accepted_ones_shortly() {
+        let message = invalid(json!({"ReplicationTaskArn": TASK, "Colour": "blue"}));
         assert!(
-            message.starts_with("unknown member `IncludeOnlly`; accepted members are "),
+            message.starts_with("unknown member `Colour`; the accepted members are ")
+                && message.ends_with(" (each also in camelCase)"),
             "{message}"
         );
         for member in [
@@ -393,15 +518,14 @@ mod tests {
             "Tags",
             "IdempotencyKey",
             "DryRun",
+            "RecentRunWindowSeconds",
         ] {
-            let camel = format!("{}{}", member[..1].to_lowercase(), &member[1..]);
-            assert!(
-                message.contains(&format!("`{member}`")) && message.contains(&format!("`{camel}`")),
-                "{message}"
-            );
+            assert!(message.contains(&format!("`{member}`")), "{message}");
         }
+        let camel = message.matches("`replicationTaskArn`").count();
+        assert_eq!(camel, 0, "only the API spelling is listed: {message}");
         let message = invalid(json!({"ReplicationTaskArn": TASK, "x".repeat(10_000): 1}));
-        assert!(message.len() < 1000, "{message}");
+        assert!(message.len() < 600, "{message}");
     }
 
     #[test]
@@ -442,7 +566,117 @@ mod tests {
             );
         }
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert!(invalid_text(&deep).contains("not usable JSON: recursion limit"));
+        let message = invalid_text(&deep);
+        assert!(
+            message.starts_with(
+                "the payload is not usable JSON: it is nested more than 128 levels deep"
+            ),
+            "{message}"
+        );
+    }
+
+    /// Words of serde and Rust that no message may carry.
+    pub(crate) const NOT_PLAIN: &[&str] = &[
+        "u32",
+        "u64",
+        "i32",
+        "i64",
+        "usize",
+        "f64",
+        "invalid type",
+        "invalid value",
+        "expected",
+        "sequence",
+        "a map",
+        "struct ",
+        "floating point",
+        "unit value",
+        "Option",
+        "Vec<",
+    ];
+
+    #[test]
+    fn every_member_of_a_wrong_type_is_a_sentence_in_plain_words() {
+        // Each member, the plain words for the type it wants, and values of every other JSON type.
+        let string = "a string";
+        let members = [
+            ("ReplicationTaskArn", string),
+            ("ServiceAccessRoleArn", string),
+            ("ResultLocationBucket", string),
+            ("ResultLocationFolder", string),
+            ("ResultEncryptionMode", string),
+            ("ResultKmsKeyArn", string),
+            ("AssessmentRunName", string),
+            (
+                "IncludeOnly",
+                "a list of assessment names, such as [\"name-1\"]",
+            ),
+            (
+                "Exclude",
+                "a list of assessment names, such as [\"name-1\"]",
+            ),
+            ("Tags", "a list of {\"Key\", \"Value\"} objects"),
+            ("IdempotencyKey", string),
+            ("DryRun", "true or false"),
+            (
+                "RecentRunWindowSeconds",
+                "a whole number of seconds from 0 to 86,400",
+            ),
+        ];
+        let values = [
+            (json!("900"), "a string (`900`)"),
+            (json!("a,b"), "a string (`a,b`)"),
+            (json!(-1), "the number -1"),
+            (json!(1.5), "the number 1.5"),
+            (json!(4_294_967_296_u64), "the number 4294967296"),
+            (json!(true), "true"),
+            (json!(["a"]), "a list"),
+            (json!({"a": 1}), "an object"),
+        ];
+        for (member, wanted) in members {
+            let camel = format!("{}{}", member[..1].to_lowercase(), &member[1..]);
+            for name in [member, camel.as_str()] {
+                for (value, given) in &values {
+                    if wanted.starts_with("a list") && value.is_array() {
+                        continue; // the member's own type: its items are checked below
+                    }
+                    let Err(Error::InvalidInput(message)) =
+                        parse_value(json!({ name: value.clone() }))
+                    else {
+                        continue; // a value of the member's own type
+                    };
+                    assert_eq!(
+                        message,
+                        format!("`{name}` must be {wanted}, not {given}"),
+                        "{name} = {value}"
+                    );
+                    for word in NOT_PLAIN {
+                        assert!(!message.contains(word), "{word:?} in {message}");
+                    }
+                }
+            }
+        }
+        // Inside lists and tags, and inside a custom event's detail.
+        for (payload, expected) in [
+            (
+                json!({"IncludeOnly": [7]}),
+                "`IncludeOnly[0]` must be an assessment name in quotes, not the number 7",
+            ),
+            (
+                json!({"Tags": ["team"]}),
+                "`Tags[0]` must be a {\"Key\", \"Value\"} object, not a string (`team`)",
+            ),
+            (
+                json!({"Tags": [{"Key": "k", "Value": 1.5}]}),
+                "`Tags[0].Value` must be a string, not the number 1.5",
+            ),
+            (
+                json!({"source": "s", "detail-type": "d", "detail": {"DryRun": "yes"}}),
+                "`detail.DryRun` must be true or false, not a string (`yes`)",
+            ),
+        ] {
+            assert_eq!(invalid(payload), expected);
+        }
     }
 
     #[test]
@@ -450,27 +684,27 @@ mod tests {
         let cases = [
             (
                 json!({"ReplicationTaskArn": 7}),
-                "`ReplicationTaskArn` must be a string, not a number",
+                "`ReplicationTaskArn` must be a string, not the number 7",
             ),
             (
                 json!({"ReplicationTaskArn": "x".repeat(100_000), "DryRun": "y".repeat(100_000)}),
-                "`DryRun` must be a boolean, not a string",
+                "`DryRun` must be true or false, not a string (`yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy…` (100000 characters))",
             ),
             (
                 json!({"IncludeOnly": "a"}),
-                "`IncludeOnly` must be an array, not a string",
+                "`IncludeOnly` must be a list of assessment names, such as [\"name-1\"], not a string (`a`)",
             ),
             (
                 json!({"Exclude": ["a", 1]}),
-                "`Exclude[1]` must be a string, not a number",
+                "`Exclude[1]` must be an assessment name in quotes, not the number 1",
             ),
             (
                 json!({"Tags": {"Key": "a"}}),
-                "`Tags` must be an array, not an object",
+                "`Tags` must be a list of {\"Key\", \"Value\"} objects, not an object",
             ),
             (
                 json!({"Tags": [["a", "b"]]}),
-                "`Tags[0]` must be a {\"Key\", \"Value\"} object, not an array",
+                "`Tags[0]` must be a {\"Key\", \"Value\"} object, not a list",
             ),
             (
                 json!({"Tags": [{"Key": null}]}),
@@ -479,7 +713,7 @@ mod tests {
             (json!({"Tags": [{"Value": "a"}]}), "`Tags[0].Key` is required"),
             (
                 json!({"Tags": [{"Key": "a", "Colour": "b"}]}),
-                "unknown member `Tags[0].Colour`; accepted members are `Key`, `key`, `Value`, `value`",
+                "unknown member `Tags[0].Colour`; the accepted members are `Key`, `Value` (each also in camelCase)",
             ),
         ];
         for (event, expected) in cases {
@@ -557,7 +791,7 @@ mod tests {
         );
         assert_eq!(
             message,
-            "`detail.Tags[0].Key` must be a string, not a number"
+            "`detail.Tags[0].Key` must be a string, not the number 1"
         );
         for (detail, kind) in [(json!("text"), "a string"), (Value::Null, "null")] {
             let message =
@@ -580,7 +814,7 @@ mod tests {
         );
         let message = invalid(json!({"source": "s", "detail-type": "d", "id": 1, "detail": {}}));
         assert!(
-            message.ends_with("`id` must be a string, not a number"),
+            message.ends_with("`id` must be a string, not the number 1"),
             "{message}"
         );
     }

@@ -33,13 +33,32 @@ pub struct StartRequest {
     pub tags: Vec<Tag>,
 }
 
-/// Everything an invocation needs, decided: the request, whether only to show it, and how recent
-/// another run of the task may be before no run is started.
+/// Everything an invocation needs, decided: the request, whether only to show it, how recent
+/// another run of the task may be before no run is started, and which members came from the
+/// function's environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
     pub request: StartRequest,
     pub dry_run: bool,
     pub recent_run_window: Option<Duration>,
+    /// `(member, environment variable)` for each member the payload left to a default.
+    pub defaulted: Vec<(&'static str, &'static str)>,
+}
+
+impl Resolved {
+    /// How messages name `member`: with the environment variable its value came from, if it did
+    /// (`ServiceAccessRoleArn (from SERVICE_ACCESS_ROLE_ARN)`).
+    pub fn member(&self, member: &str) -> String {
+        named(member, &self.defaulted)
+    }
+}
+
+/// `member`, with the environment variable its value came from when it is in `defaulted`.
+pub fn named(member: &str, defaulted: &[(&str, &str)]) -> String {
+    match defaulted.iter().find(|(m, _)| *m == member) {
+        Some((_, variable)) => format!("{member} (from {variable})"),
+        None => member.to_owned(),
+    }
 }
 
 /// The recent-run window of a DMS task event given to the function directly: an event can follow
@@ -58,6 +77,12 @@ pub fn resolve(
     unique: NameSeed<'_>,
 ) -> Result<Resolved, Error> {
     let payload = &invocation.payload;
+    let mut defaulted = Vec::new();
+    let mut from_env = |given: bool, default: bool, member, variable| {
+        if !given && default {
+            defaulted.push((member, variable));
+        }
+    };
 
     let task_member = invocation.task_member();
     let (replication_task_arn, task_id) = required(
@@ -72,21 +97,45 @@ pub fn resolve(
         ("ServiceAccessRoleArn", "SERVICE_ACCESS_ROLE_ARN"),
         validate::role_arn,
     )?;
+    from_env(
+        payload.service_access_role_arn.is_some(),
+        true,
+        "ServiceAccessRoleArn",
+        "SERVICE_ACCESS_ROLE_ARN",
+    );
     let (result_location_bucket, ()) = required(
         payload.result_location_bucket.as_deref(),
         defaults.result_location_bucket.as_deref(),
         ("ResultLocationBucket", "RESULT_LOCATION_BUCKET"),
         validate::bucket_name,
     )?;
+    from_env(
+        payload.result_location_bucket.is_some(),
+        true,
+        "ResultLocationBucket",
+        "RESULT_LOCATION_BUCKET",
+    );
 
     let result_location_folder = optional(
         &payload.result_location_folder,
         &defaults.result_location_folder,
     );
+    from_env(
+        payload.result_location_folder.is_some(),
+        result_location_folder.is_some(),
+        "ResultLocationFolder",
+        "RESULT_LOCATION_FOLDER",
+    );
 
     let result_encryption_mode = optional(
         &payload.result_encryption_mode,
         &defaults.result_encryption_mode,
+    );
+    from_env(
+        payload.result_encryption_mode.is_some(),
+        result_encryption_mode.is_some(),
+        "ResultEncryptionMode",
+        "RESULT_ENCRYPTION_MODE",
     );
     if let Some(mode) = &result_encryption_mode {
         validate::encryption_mode(mode)
@@ -95,24 +144,58 @@ pub fn resolve(
     let sse_kms = result_encryption_mode.as_deref() == Some(validate::SSE_KMS);
 
     // The default key applies only when the resolved mode is SSE_KMS; a key given in the payload
-    // with any other mode is a mistake worth reporting.
+    // with any other mode is a mistake worth reporting, saying where the mode came from.
     let result_kms_key_arn = match payload.result_kms_key_arn.as_deref() {
         Some("") => None,
         Some(key) => {
             if !sse_kms {
-                return Err(Error::invalid_input(
-                    "ResultKmsKeyArn is only allowed with ResultEncryptionMode `SSE_KMS`",
-                ));
+                let mode = match (&result_encryption_mode, &payload.result_encryption_mode) {
+                    (None, _) => "no ResultEncryptionMode is given nor set in RESULT_ENCRYPTION_MODE".to_owned(),
+                    (Some(mode), Some(_)) => format!("ResultEncryptionMode is `{mode}`"),
+                    (Some(mode), None) => format!(
+                        "ResultEncryptionMode is `{mode}`, from the environment variable RESULT_ENCRYPTION_MODE"
+                    ),
+                };
+                return Err(Error::invalid_input(format!(
+                    "ResultKmsKeyArn is only allowed with ResultEncryptionMode `SSE_KMS`, and {mode}; \
+                     give \"ResultEncryptionMode\": \"SSE_KMS\" with the key"
+                )));
             }
             validate::kms_key_arn(key).map_err(|why| invalid("ResultKmsKeyArn", key, &why))?;
             Some(key.to_owned())
         }
         None => defaults.result_kms_key_arn.clone().filter(|_| sse_kms),
     };
+    from_env(
+        payload.result_kms_key_arn.is_some(),
+        result_kms_key_arn.is_some(),
+        "ResultKmsKeyArn",
+        "RESULT_KMS_KEY_ARN",
+    );
 
-    // IncludeOnly and Exclude are one choice: a payload that makes it replaces the default's.
+    // IncludeOnly and Exclude are one choice: a payload that makes it replaces the default's. An
+    // empty list chooses nothing, and is refused rather than read as "every assessment".
+    for (member, names) in [
+        ("IncludeOnly", &payload.include_only),
+        ("Exclude", &payload.exclude),
+    ] {
+        if names.as_ref().is_some_and(Vec::is_empty) {
+            return Err(Error::invalid_input(format!(
+                "{member} is an empty list; name at least one assessment, or leave {member} out"
+            )));
+        }
+    }
     let (include_only, exclude) = match (&payload.include_only, &payload.exclude) {
-        (None, None) => (defaults.include_only.clone(), defaults.exclude.clone()),
+        (None, None) => {
+            from_env(
+                false,
+                !defaults.include_only.is_empty(),
+                "IncludeOnly",
+                "INCLUDE_ONLY",
+            );
+            from_env(false, !defaults.exclude.is_empty(), "Exclude", "EXCLUDE");
+            (defaults.include_only.clone(), defaults.exclude.clone())
+        }
         (include_only, exclude) => (
             include_only.clone().unwrap_or_default(),
             exclude.clone().unwrap_or_default(),
@@ -153,8 +236,24 @@ pub fn resolve(
             naming::generate(&defaults.run_name_prefix, task_id, seed)
         }
     };
+    if let Some(folder) = &result_location_folder {
+        validate::result_folder(folder, assessment_run_name.len())
+            .map_err(|why| invalid(&named("ResultLocationFolder", &defaulted), folder, &why))?;
+    }
 
     let tags = payload.tags.clone().unwrap_or_default();
+    if payload.tags.is_some() && tags.is_empty() {
+        return Err(Error::invalid_input(
+            "Tags is an empty list; give at least one tag, or leave Tags out",
+        ));
+    }
+    if tags.len() > validate::MAX_TAGS {
+        return Err(Error::invalid_input(format!(
+            "Tags has {} tags; DMS allows at most {} on a resource",
+            tags.len(),
+            validate::MAX_TAGS
+        )));
+    }
     for (i, tag) in tags.iter().enumerate() {
         validate::tag(&tag.key, tag.value.as_deref())
             .map_err(|why| Error::invalid_input(format!("Tags[{i}] {why}")))?;
@@ -175,7 +274,7 @@ pub fn resolve(
     let recent_run_window = match (payload.recent_run_window_seconds, &invocation.origin) {
         (Some(seconds), _) if seconds > MAX_RECENT_RUN_WINDOW_SECONDS => {
             return Err(Error::invalid_input(format!(
-                "RecentRunWindowSeconds must be at most {MAX_RECENT_RUN_WINDOW_SECONDS}, not {seconds}"
+                "`RecentRunWindowSeconds` must be a whole number of seconds from 0 to 86,400, not the number {seconds}"
             )))
         }
         (Some(0), _) => None,
@@ -187,6 +286,7 @@ pub fn resolve(
         request,
         dry_run: payload.dry_run.unwrap_or(defaults.dry_run),
         recent_run_window,
+        defaulted,
     })
 }
 
@@ -210,7 +310,11 @@ fn required<'a, T>(
             )))
         }
     };
-    let checked = check(value).map_err(|why| invalid(member, value, &why))?;
+    let member = match given {
+        None if !variable.is_empty() => format!("{member} (from {variable})"),
+        _ => member.to_owned(),
+    };
+    let checked = check(value).map_err(|why| invalid(&member, value, &why))?;
     Ok((value.to_owned(), checked))
 }
 
@@ -467,14 +571,20 @@ mod tests {
             "the payload's choice replaces the default's"
         );
         assert_eq!(request.exclude, ["b"]);
-        let request = resolve_with(
-            json!({"ReplicationTaskArn": TASK, "IncludeOnly": []}),
-            &defaults,
-        )
-        .unwrap();
+        for member in ["IncludeOnly", "Exclude"] {
+            let message = invalid(json!({"ReplicationTaskArn": TASK, member: []}), &defaults);
+            assert_eq!(
+                message,
+                format!("{member} is an empty list; name at least one assessment, or leave {member} out")
+            );
+        }
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "IncludeOnly": [], "Exclude": ["b"]}),
+            &env_defaults(),
+        );
         assert!(
-            request.include_only.is_empty() && request.exclude.is_empty(),
-            "an empty list runs everything"
+            message.starts_with("IncludeOnly is an empty list"),
+            "{message}"
         );
     }
 

@@ -224,29 +224,118 @@ pub fn run_name_prefix(value: &str) -> Result<(), String> {
     }
 }
 
-/// Checks a tag: key 1–128 characters, value at most 256, no `aws:` or `dms:` key prefix.
-pub fn tag(key: &str, value: Option<&str>) -> Result<(), String> {
-    let key_len = key.chars().count();
-    if !(1..=128).contains(&key_len) {
+/// Longest tag key, in characters (DMS API reference, `Tag`; docs/aws-facts.md).
+pub const MAX_TAG_KEY_CHARS: usize = 128;
+/// Longest tag value, in characters (ibid.).
+pub const MAX_TAG_VALUE_CHARS: usize = 256;
+/// Most tags on one DMS resource: "A tag set can contain as many as ten tags" (DMS User Guide,
+/// "Tagging resources"; docs/aws-facts.md).
+pub const MAX_TAGS: usize = 10;
+
+/// Whether DMS allows `c` in a tag key or value: `^([\p{L}\p{Z}\p{N}_.:/=+\-]*)$` (DMS API
+/// reference, `Tag`), a Unicode letter, separator or number, or one of `_.:/=+-`.
+pub fn is_tag_char(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    matches!(
+        get_general_category(c),
+        G::UppercaseLetter
+            | G::LowercaseLetter
+            | G::TitlecaseLetter
+            | G::ModifierLetter
+            | G::OtherLetter
+            | G::SpaceSeparator
+            | G::LineSeparator
+            | G::ParagraphSeparator
+            | G::DecimalNumber
+            | G::LetterNumber
+            | G::OtherNumber
+    ) || "_.:/=+-".contains(c)
+}
+
+/// Checks a tag's key or value (`part`) as DMS defines it: its length, its characters and the
+/// reserved prefixes.
+fn tag_part(
+    part: &str,
+    text: &str,
+    lengths: std::ops::RangeInclusive<usize>,
+) -> Result<(), String> {
+    let len = text.chars().count();
+    if !lengths.contains(&len) {
         return Err(format!(
-            "has a key of {key_len} characters; keys must be 1 to 128 characters long"
+            "has a {part} of {len} characters; {part}s are {} to {} characters long",
+            lengths.start(),
+            lengths.end()
         ));
     }
-    let lower = key.to_ascii_lowercase();
+    if let Some(c) = text.chars().find(|c| !is_tag_char(*c)) {
+        return Err(format!(
+            "has the {part} {}, with {}, which DMS does not allow: tag {part}s hold only letters, \
+             digits, spaces and _ . : / = + -",
+            quoted(text),
+            shown(c)
+        ));
+    }
+    let lower = text.to_lowercase();
     if lower.starts_with("aws:") || lower.starts_with("dms:") {
         return Err(format!(
-            "has the key {}; keys starting with `aws:` or `dms:` are reserved",
-            quoted(key)
+            "has the {part} {}; tag {part}s beginning `aws:` or `dms:` are reserved",
+            quoted(text)
         ));
     }
-    if let Some(value) = value {
-        let len = value.chars().count();
-        if len > 256 {
-            return Err(format!(
-                "{} has a value of {len} characters; values are at most 256 characters long",
-                quoted(key)
-            ));
-        }
+    Ok(())
+}
+
+/// A character for a message: quoted when it is visible, by its code point when not.
+fn shown(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("the character U+{:04X}", u32::from(c))
+    } else {
+        format!("`{c}`")
+    }
+}
+
+/// Checks a tag: key 1–128 characters, value 1–256 or absent ("can be null"), each of the
+/// characters DMS allows and neither beginning `aws:` or `dms:`.
+pub fn tag(key: &str, value: Option<&str>) -> Result<(), String> {
+    tag_part("key", key, 1..=MAX_TAG_KEY_CHARS)?;
+    match value {
+        Some(value) => tag_part("value", value, 1..=MAX_TAG_VALUE_CHARS)
+            .map_err(|why| format!("({}) {why}", quoted(key))),
+        None => Ok(()),
+    }
+}
+
+/// Longest S3 object key, in bytes of UTF-8 (S3 User Guide, "Naming Amazon S3 objects").
+pub const MAX_S3_KEY_BYTES: usize = 1024;
+/// Room kept for a result file's name (`<individual assessment name>.json`) after the folder. DMS
+/// does not document its longest assessment name; the names it lists are under 80 characters.
+pub const RESULT_FILE_NAME_RESERVE_BYTES: usize = 128;
+
+/// Checks a result folder: a prefix of S3 keys with no empty segment (no leading `/`, no `//`), no
+/// control characters, and room, within an S3 key's 1,024 bytes, for what DMS may add after it: a
+/// folder named for the run (`run_name_bytes`; the layout is not documented, docs/aws-facts.md) and
+/// a result file's name, each after a `/`.
+pub fn result_folder(value: &str, run_name_bytes: usize) -> Result<(), String> {
+    let max = MAX_S3_KEY_BYTES - RESULT_FILE_NAME_RESERVE_BYTES - run_name_bytes - 2;
+    if value.len() > max {
+        return Err(format!(
+            "is {} bytes long; an S3 key holds {MAX_S3_KEY_BYTES} bytes, and with the run's name \
+             ({run_name_bytes} bytes) and a result file's name ({RESULT_FILE_NAME_RESERVE_BYTES} \
+             bytes kept) the folder may have at most {max}",
+            value.len()
+        ));
+    }
+    if value.starts_with('/') || value.contains("//") {
+        return Err(
+            "has an empty folder name (a leading `/` or `//`), which S3 keeps in every key"
+                .to_owned(),
+        );
+    }
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "has {}, a control character, which S3 advises against in keys",
+            shown(c)
+        ));
     }
     Ok(())
 }
@@ -411,5 +500,42 @@ mod tests {
         assert!(tag("k", Some(&"v".repeat(257))).is_err());
         assert!(tag("aws:cloudformation", None).is_err());
         assert!(tag("DMS:x", None).is_err());
+        let err = tag("team", Some("")).unwrap_err();
+        assert!(err.contains("values are 1 to 256 characters"), "{err}");
+        for (key, value, why) in [
+            ("owner#1", None, "has the key `owner#1`, with `#`"),
+            ("a&b!", None, "with `&`"),
+            ("tab\there", None, "with the character U+0009"),
+            (
+                "team",
+                Some("aws:x"),
+                "(`team`) has the value `aws:x`; tag values beginning",
+            ),
+            ("team", Some("a!"), "(`team`) has the value `a!`, with `!`"),
+        ] {
+            let err = tag(key, value).unwrap_err();
+            assert!(err.starts_with(why) || err.contains(why), "{err}");
+        }
+        // Letters, separators and numbers of any script, and the allowed punctuation.
+        assert!(tag("équipe données", Some("数据 ١٢٣ Ⅻ _.:/=+-\u{2028}")).is_ok());
+        // A combining mark is not a letter: DMS's pattern refuses a decomposed `é`.
+        assert!(tag("e\u{301}quipe", None).is_err());
+    }
+
+    #[test]
+    fn result_folders_leave_room_for_what_dms_adds() {
+        assert!(result_folder("runs/nightly/", 60).is_ok());
+        assert!(result_folder("résultats/データ", 60).is_ok());
+        let max = MAX_S3_KEY_BYTES - RESULT_FILE_NAME_RESERVE_BYTES - 60 - 2;
+        assert!(result_folder(&"a".repeat(max), 60).is_ok());
+        let err = result_folder(&"a".repeat(max + 1), 60).unwrap_err();
+        assert!(err.contains(&format!("at most {max}")), "{err}");
+        assert!(
+            result_folder(&"é".repeat(max / 2 + 1), 60).is_err(),
+            "bytes, not characters"
+        );
+        for bad in ["a//b", "/runs", "runs\n"] {
+            assert!(result_folder(bad, 60).is_err(), "{bad}");
+        }
     }
 }

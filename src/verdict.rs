@@ -775,7 +775,7 @@ mod tests {
         );
         let message = invalid(json!({"ReplicationTaskAssessmentRunArn": RUN, "TimedOut": "yes"}));
         assert!(
-            message.contains("`TimedOut` must be a boolean"),
+            message.contains("`TimedOut` must be true or false, not a string (`yes`)"),
             "{message}"
         );
         let message = invalid(

@@ -245,6 +245,54 @@ mod tests {
     }
 
     #[test]
+    fn the_reason_names_the_kind_of_arn() {
+        let home = Home::of(FUNCTION, None);
+        let run = "arn:aws:dms:eu-west-1:123456789012:assessment-run:R1";
+        let error = home
+            .check(
+                "ReplicationTaskAssessmentRunArn",
+                run,
+                Scope::RegionAndAccount,
+            )
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("deploy the stack in the assessment run's Region and account"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_dry_run_says_what_it_could_not_check() {
+        let mut request = crate::request::StartRequest {
+            replication_task_arn: TASK.into(),
+            service_access_role_arn: "arn:aws:iam::123456789012:role/dms".into(),
+            result_location_bucket: "results".into(),
+            result_location_folder: None,
+            result_encryption_mode: None,
+            result_kms_key_arn: None,
+            assessment_run_name: "run".into(),
+            include_only: vec![],
+            exclude: vec![],
+            tags: vec![],
+        };
+        assert!(Home::of(FUNCTION, None)
+            .not_checked_in_a_dry_run(&request)
+            .is_empty());
+        let local = Home::of("", Some("us-east-1")).not_checked_in_a_dry_run(&request);
+        assert_eq!(local.len(), 1);
+        assert!(local[0].starts_with("Account: "), "{local:?}");
+        request.exclude = vec!["a".into()];
+        let nowhere = Home::of("", None).not_checked_in_a_dry_run(&request);
+        let kinds: Vec<&str> = nowhere
+            .iter()
+            .map(|s| s.split(':').next().unwrap())
+            .collect();
+        assert_eq!(kinds, ["Region", "Account", "Exclude"]);
+    }
+
+    #[test]
     fn without_a_function_arn_only_the_sdk_region_is_known() {
         let home = Home::of("", Some("us-east-1"));
         assert_eq!(home.region(), Some("us-east-1"));

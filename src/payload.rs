@@ -308,8 +308,11 @@ fn explain(error: &serde_path_to_error::Error<serde_json::Error>, at: &str) -> S
 fn unknown_member(path: &str, given: &str, accepted: &[&str]) -> String {
     let unknown = format!("unknown member {}", validate::quoted(path));
     let lower = given.to_lowercase();
+    // Member names are short: a long name is near none of them, and is not compared (a megabyte
+    // name would cost seconds).
     let closest = accepted
         .iter()
+        .filter(|name| given.len() <= name.len() + 8)
         .map(|name| (strsim::levenshtein(&lower, &name.to_lowercase()), *name))
         .min();
     // Near: a typo or two, whatever the case (`includeonly`, `IncludeOnlly`, `Tag`).
@@ -575,26 +578,6 @@ mod tests {
         );
     }
 
-    /// Words of serde and Rust that no message may carry.
-    pub(crate) const NOT_PLAIN: &[&str] = &[
-        "u32",
-        "u64",
-        "i32",
-        "i64",
-        "usize",
-        "f64",
-        "invalid type",
-        "invalid value",
-        "expected",
-        "sequence",
-        "a map",
-        "struct ",
-        "floating point",
-        "unit value",
-        "Option",
-        "Vec<",
-    ];
-
     #[test]
     fn every_member_of_a_wrong_type_is_a_sentence_in_plain_words() {
         // Each member, the plain words for the type it wants, and values of every other JSON type.
@@ -650,9 +633,6 @@ mod tests {
                         format!("`{name}` must be {wanted}, not {given}"),
                         "{name} = {value}"
                     );
-                    for word in NOT_PLAIN {
-                        assert!(!message.contains(word), "{word:?} in {message}");
-                    }
                 }
             }
         }

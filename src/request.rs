@@ -532,6 +532,147 @@ mod tests {
     }
 
     #[test]
+    fn a_kms_key_refused_says_where_the_mode_came_from() {
+        let defaults = Defaults {
+            result_encryption_mode: Some("SSE_S3".into()),
+            ..env_defaults()
+        };
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "ResultKmsKeyArn": KEY}),
+            &defaults,
+        );
+        assert_eq!(
+            message,
+            "ResultKmsKeyArn is only allowed with ResultEncryptionMode `SSE_KMS`, and \
+             ResultEncryptionMode is `SSE_S3`, from the environment variable RESULT_ENCRYPTION_MODE; \
+             give \"ResultEncryptionMode\": \"SSE_KMS\" with the key"
+        );
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "ResultKmsKeyArn": KEY}),
+            &env_defaults(),
+        );
+        assert!(
+            message.contains("no ResultEncryptionMode is given nor set in RESULT_ENCRYPTION_MODE"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_default_that_fails_a_check_is_named_with_its_variable() {
+        let defaults = Defaults {
+            result_location_folder: Some("f".repeat(900)),
+            ..env_defaults()
+        };
+        let message = invalid(json!({"ReplicationTaskArn": TASK}), &defaults);
+        assert!(
+            message.starts_with("ResultLocationFolder (from RESULT_LOCATION_FOLDER) `fff"),
+            "{message}"
+        );
+        let resolved = resolve(
+            &parse(json!({"ReplicationTaskArn": TASK, "ResultLocationFolder": "mine"})).unwrap(),
+            &env_defaults(),
+            UNIQUE,
+        )
+        .unwrap();
+        assert_eq!(
+            resolved.member("ServiceAccessRoleArn"),
+            "ServiceAccessRoleArn (from SERVICE_ACCESS_ROLE_ARN)"
+        );
+        assert_eq!(
+            resolved.member("ResultLocationFolder"),
+            "ResultLocationFolder"
+        );
+        assert_eq!(resolved.member("ReplicationTaskArn"), "ReplicationTaskArn");
+    }
+
+    #[test]
+    fn tags_are_checked_as_dms_defines_them() {
+        let tags =
+            |n: usize| -> Vec<Value> { (0..n).map(|i| json!({"Key": format!("k{i}")})).collect() };
+        assert!(resolve_with(
+            json!({"ReplicationTaskArn": TASK, "Tags": tags(10)}),
+            &env_defaults()
+        )
+        .is_ok());
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "Tags": tags(11)}),
+            &env_defaults(),
+        );
+        assert_eq!(
+            message,
+            "Tags has 11 tags; DMS allows at most 10 on a resource"
+        );
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "Tags": tags(5000)}),
+            &env_defaults(),
+        );
+        assert!(message.starts_with("Tags has 5000 tags"), "{message}");
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "Tags": []}),
+            &env_defaults(),
+        );
+        assert_eq!(
+            message,
+            "Tags is an empty list; give at least one tag, or leave Tags out"
+        );
+        for (tag, expected) in [
+            (json!({"Key": "owner#1"}), "Tags[0] has the key `owner#1`, with `#`, which DMS does not allow"),
+            (json!({"Key": "a&b!"}), "Tags[0] has the key `a&b!`, with `&`"),
+            (json!({"Key": "team", "Value": "aws:x"}), "Tags[0] (`team`) has the value `aws:x`; tag values beginning `aws:` or `dms:` are reserved"),
+        ] {
+            let message = invalid(json!({"ReplicationTaskArn": TASK, "Tags": [tag]}), &env_defaults());
+            assert!(message.starts_with(expected), "{message}");
+        }
+        let request = resolve_with(
+            json!({"ReplicationTaskArn": TASK, "Tags": [{"Key": "équipe données", "Value": "migration 2026"}]}),
+            &env_defaults(),
+        )
+        .unwrap();
+        assert_eq!(request.tags[0].key, "équipe données");
+    }
+
+    #[test]
+    fn the_result_folder_is_checked_with_the_run_name() {
+        for (folder, expected) in [
+            ("x".repeat(2000), "ResultLocationFolder `xxx"),
+            (
+                "runs//nightly".to_owned(),
+                "ResultLocationFolder `runs//nightly` has an empty folder name",
+            ),
+        ] {
+            let message = invalid(
+                json!({"ReplicationTaskArn": TASK, "ResultLocationFolder": folder}),
+                &env_defaults(),
+            );
+            assert!(message.starts_with(expected), "{message}");
+        }
+        // The longer the run's name, the less room for the folder.
+        let folder = "f".repeat(800);
+        assert!(resolve_with(
+            json!({"ReplicationTaskArn": TASK, "ResultLocationFolder": folder}),
+            &env_defaults()
+        )
+        .is_ok());
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "ResultLocationFolder": folder, "AssessmentRunName": "n".repeat(200)}),
+            &env_defaults(),
+        );
+        assert!(
+            message.contains("with the run's name (200 bytes)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_window_out_of_range_is_a_sentence() {
+        let message = invalid(
+            json!({"ReplicationTaskArn": TASK, "RecentRunWindowSeconds": 86_401}),
+            &env_defaults(),
+        );
+        assert_eq!(message, "`RecentRunWindowSeconds` must be a whole number of seconds from 0 to 86,400, not the number 86401");
+    }
+
+    #[test]
     fn the_default_key_follows_the_resolved_mode() {
         let defaults = Defaults {
             result_encryption_mode: Some("SSE_KMS".into()),

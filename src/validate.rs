@@ -316,7 +316,8 @@ pub const RESULT_FILE_NAME_RESERVE_BYTES: usize = 128;
 /// folder named for the run (`run_name_bytes`; the layout is not documented, docs/aws-facts.md) and
 /// a result file's name, each after a `/`.
 pub fn result_folder(value: &str, run_name_bytes: usize) -> Result<(), String> {
-    let max = MAX_S3_KEY_BYTES - RESULT_FILE_NAME_RESERVE_BYTES - run_name_bytes - 2;
+    // A run name of 255 four-byte characters leaves no room at all.
+    let max = MAX_S3_KEY_BYTES.saturating_sub(RESULT_FILE_NAME_RESERVE_BYTES + run_name_bytes + 2);
     if value.len() > max {
         return Err(format!(
             "is {} bytes long; an S3 key holds {MAX_S3_KEY_BYTES} bytes, and with the run's name \
@@ -536,6 +537,72 @@ mod tests {
         );
         for bad in ["a//b", "/runs", "runs\n"] {
             assert!(result_folder(bad, 60).is_err(), "{bad}");
+        }
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            // Generated from DMS's own pattern, `^([\p{L}\p{Z}\p{N}_.:/=+\-]*)$`.
+            fn tags_of_dms_characters_and_lengths_pass(
+                key in r"[\p{L}\p{Z}\p{N}_.:/=+\-]{1,128}",
+                value in prop::option::of(r"[\p{L}\p{Z}\p{N}_.:/=+\-]{1,256}"),
+            ) {
+                let reserved = |t: &str| ["aws:", "dms:"].iter().any(|p| t.to_lowercase().starts_with(p));
+                prop_assume!(!reserved(&key) && !value.as_deref().is_some_and(reserved));
+                prop_assert_eq!(tag(&key, value.as_deref()), Ok(()));
+            }
+
+            #[test]
+            fn any_other_character_is_refused_and_named(
+                head in r"[\p{L}\p{Z}\p{N}_.:/=+\-]{0,20}",
+                bad in r"[^\p{L}\p{Z}\p{N}_.:/=+\-]",
+                tail in r"[\p{L}\p{Z}\p{N}_.:/=+\-]{0,20}",
+                in_value in any::<bool>(),
+            ) {
+                let text = format!("{head}{bad}{tail}");
+                let result = if in_value { tag("k", Some(&text)) } else { tag(&text, None) };
+                let why = result.unwrap_err();
+                prop_assert!(why.contains("which DMS does not allow") || why.contains("reserved"), "{}", why);
+            }
+
+            #[test]
+            fn too_long_or_reserved_tags_are_refused(
+                key in r"[\p{L}\p{Z}\p{N}_.:/=+\-]{129,200}",
+                prefix in "(aws|dms|AWS|Dms):",
+            ) {
+                prop_assert!(tag(&key, None).is_err());
+                let reserved = format!("{prefix}x");
+                prop_assert!(tag(&reserved, None).is_err());
+                prop_assert!(tag("k", Some(&reserved)).is_err());
+                prop_assert!(tag("k", Some(&key.repeat(2))).is_err());
+            }
+
+            #[test]
+            fn an_accepted_folder_fits_an_s3_key_with_what_dms_adds(
+                folder in r"[^\p{Cc}]{0,1100}",
+                run_name_bytes in 1..=1020usize,
+            ) {
+                if result_folder(&folder, run_name_bytes).is_ok() {
+                    let key = folder.len() + 1 + run_name_bytes + 1 + RESULT_FILE_NAME_RESERVE_BYTES;
+                    prop_assert!(key <= MAX_S3_KEY_BYTES);
+                    prop_assert!(!folder.starts_with('/') && !folder.contains("//"));
+                }
+            }
+
+            #[test]
+            fn folders_of_named_segments_within_the_room_pass(
+                segments in prop::collection::vec(r"[^/\p{Cc}]{1,30}", 1..8),
+                trailing in any::<bool>(),
+            ) {
+                let folder = segments.join("/") + if trailing { "/" } else { "" };
+                let room = MAX_S3_KEY_BYTES - RESULT_FILE_NAME_RESERVE_BYTES - 60 - 2;
+                prop_assume!(folder.len() <= room);
+                prop_assert_eq!(result_folder(&folder, 60), Ok(()));
+            }
         }
     }
 }

@@ -101,6 +101,55 @@ async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_r
     assert_eq!(started["already_existed"], false);
 }
 
+/// Every member checked and every error a sentence, as Lambda receives them from the binary: types in
+/// plain words, a typo's closest member, DMS's tag and S3's key rules, a default named with its
+/// variable; DMS is never called for any of them.
+#[tokio::test]
+async fn every_member_is_checked_and_every_error_is_a_sentence_through_the_binary() {
+    let dms = dms_with_a_missing_task().await;
+    let with = |member: &str, value: Value| json!({"ReplicationTaskArn": TASK, member: value});
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let cases: Vec<(Vec<u8>, String)> = vec![
+        (bytes(with("RecentRunWindowSeconds", json!("900"))), "`RecentRunWindowSeconds` must be a whole number of seconds from 0 to 86,400, not a string (`900`)".into()),
+        (bytes(with("RecentRunWindowSeconds", json!(-1))), "`RecentRunWindowSeconds` must be a whole number of seconds from 0 to 86,400, not the number -1".into()),
+        (bytes(with("RecentRunWindowSeconds", json!(1.5))), "`RecentRunWindowSeconds` must be a whole number of seconds from 0 to 86,400, not the number 1.5".into()),
+        (bytes(with("DryRun", json!("true"))), "`DryRun` must be true or false, not a string (`true`)".into()),
+        (bytes(with("Exclude", json!("a,b"))), "`Exclude` must be a list of assessment names, such as [\"name-1\"], not a string (`a,b`)".into()),
+        (bytes(with("IncludeOnlly", json!(["a"]))), "unknown member `IncludeOnlly`; did you mean `IncludeOnly`?".into()),
+        (bytes(with("Tags", json!([{"Key": "owner#1"}]))), "Tags[0] has the key `owner#1`, with `#`, which DMS does not allow: tag keys hold only letters, digits, spaces and _ . : / = + -".into()),
+        (bytes(with("Tags", json!([{"Key": "team", "Value": "aws:x"}]))), "Tags[0] (`team`) has the value `aws:x`; tag values beginning `aws:` or `dms:` are reserved".into()),
+        (bytes(with("Tags", json!(vec![json!({"Key": "k"}); 11]))), "Tags has 11 tags; DMS allows at most 10 on a resource".into()),
+        (bytes(with("ResultLocationFolder", json!("runs//nightly"))), "ResultLocationFolder `runs//nightly` has an empty folder name (a leading `/` or `//`), which S3 keeps in every key".into()),
+        (bytes(json!({"ReplicationTaskArn": TASK, "IncludeOnly": [], "Exclude": ["b"]})), "IncludeOnly is an empty list; name at least one assessment, or leave IncludeOnly out".into()),
+        (bytes(with("ResultKmsKeyArn", json!(key))), "ResultKmsKeyArn is only allowed with ResultEncryptionMode `SSE_KMS`, and ResultEncryptionMode is `SSE_S3`, from the environment variable RESULT_ENCRYPTION_MODE; give \"ResultEncryptionMode\": \"SSE_KMS\" with the key".into()),
+        (b"{\"ReplicationTaskArn\": ".to_vec(), "the payload is not usable JSON: it ends before the JSON value is complete (line 1, column 23)".into()),
+        (bytes(with("ReplicationTaskArn", json!("arn:aws:dms:eu-west-1:123456789012:task:X"))), "ReplicationTaskArn `arn:aws:dms:eu-west-1:123456789012:task:X` is in partition aws, Region eu-west-1, account 123456789012, and the function runs in partition aws, Region us-east-1, account 123456789012: DMS is called only where the function runs, with its role; deploy the stack in the task's Region and account".into()),
+    ];
+    let count = cases.len();
+    let payloads = cases.iter().map(|(payload, _)| payload.clone()).collect();
+    let runtime = RuntimeApi::start(payloads, count).await;
+    let function = start_function_with(
+        &runtime,
+        &dms,
+        "INFO",
+        &[("RESULT_ENCRYPTION_MODE", "SSE_S3")],
+    );
+    runtime.answers(count).await;
+    stop(function).await;
+    for (n, (_, expected)) in cases.iter().enumerate() {
+        let answer = runtime.answer(n);
+        assert_eq!(answer.kind, "error", "req-{n}");
+        assert_eq!(answer.body["errorType"], "InvalidInput", "req-{n}");
+        let message = answer.body["errorMessage"].as_str().unwrap();
+        assert_eq!(message, expected, "req-{n}");
+        assert_plain(message);
+    }
+    assert!(
+        dms.received_requests().await.unwrap().is_empty(),
+        "DMS is not called"
+    );
+}
+
 #[tokio::test]
 async fn input_the_runtime_could_not_deserialize_is_answered_as_invalid_input() {
     let dms = dms_with_a_missing_task().await;

@@ -136,3 +136,31 @@ pub fn run_json(task_arn: &str, name: &str, run_arn: &str) -> Value {
 pub fn json(output: dms_assessment_run::output::Output) -> Value {
     serde_json::to_value(output).expect("an output is plain data")
 }
+
+/// Words of serde and Rust that no message may carry.
+pub const NOT_PLAIN: &[&str] = &[
+    "u32",
+    "u64",
+    "i32",
+    "i64",
+    "usize",
+    "f64",
+    "invalid type",
+    "invalid value",
+    "expected",
+    "sequence",
+    "a map",
+    "struct ",
+    "floating point",
+    "unit value",
+    "Option<",
+    "Vec<",
+];
+
+/// Asserts that `message`, less the values it quotes (`…`), has none of [`NOT_PLAIN`].
+pub fn assert_plain(message: &str) {
+    let own_words: String = message.split('`').step_by(2).collect();
+    for word in NOT_PLAIN {
+        assert!(!own_words.contains(word), "{word:?} in {message}");
+    }
+}

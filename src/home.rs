@@ -147,7 +147,7 @@ impl Home {
 
 /// Whose Region and account an ARN must be deployed in, for messages: "the task's", "the run's".
 fn owner(arn: &str) -> &'static str {
-    match arn.splitn(7, ':').nth(5) {
+    match arn.split(':').nth(5) {
         Some("task") => "task's",
         Some("assessment-run") => "assessment run's",
         Some("replication-config") => "replication config's",

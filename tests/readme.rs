@@ -40,10 +40,15 @@ fn the_readme_run_command_prints_a_dry_run_result() {
         result["Request"]["ReplicationTaskArn"],
         "arn:aws:dms:us-east-1:123456789012:task:AAAABBBB0CCCCDDDDEEEEE1FFFF2GGG3FFFFFF3"
     );
-    assert!(result["Request"]["AssessmentRunName"]
-        .as_str()
-        .unwrap()
-        .starts_with("assessment-"));
+    // The README shows exactly what the command prints.
+    let shown = readme
+        .split_once(&format!("{RUN_COMMAND}\n```\n\n```json\n"))
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .map(|(json, _)| json)
+        .expect("the README shows the command's output after it");
+    let shown: serde_json::Value =
+        serde_json::from_str(shown).expect("the README's output is JSON");
+    assert_eq!(result, shown);
 }
 
 const EVERY_SAMPLE_COMMAND: &str =
@@ -179,4 +184,17 @@ async fn the_example_lists_the_assessments_a_task_allows() {
     let (ok, result) = run_example(&dms, &["--list-assessments", "not-an-arn"]).await;
     assert!(!ok);
     assert_eq!(result["errorType"], "InvalidInput");
+    // A task of another Region is refused as a start would refuse it, before DMS is called.
+    let calls = dms.received_requests().await.unwrap().len();
+    let elsewhere = "arn:aws:dms:eu-west-1:123456789012:task:AAAABBBB";
+    let (ok, result) = run_example(&dms, &["--list-assessments", elsewhere]).await;
+    assert!(!ok);
+    assert_eq!(result["errorType"], "InvalidInput");
+    let message = result["errorMessage"].as_str().unwrap();
+    assert!(
+        message.contains("is in partition aws, Region eu-west-1")
+            && message.ends_with("deploy the stack in the task's Region and account"),
+        "{message}"
+    );
+    assert_eq!(dms.received_requests().await.unwrap().len(), calls);
 }

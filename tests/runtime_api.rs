@@ -106,7 +106,8 @@ async fn the_binary_answers_success_validation_error_and_dms_fault_through_the_r
 /// variable; DMS is never called for any of them.
 #[tokio::test]
 async fn every_member_is_checked_and_every_error_is_a_sentence_through_the_binary() {
-    let dms = dms_with_a_missing_task().await;
+    let dms = MockServer::start().await;
+    on_start(&dms, started("never")).await;
     let with = |member: &str, value: Value| json!({"ReplicationTaskArn": TASK, member: value});
     let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let cases: Vec<(Vec<u8>, String)> = vec![
@@ -140,7 +141,9 @@ async fn every_member_is_checked_and_every_error_is_a_sentence_through_the_binar
         let answer = runtime.answer(n);
         assert_eq!(answer.kind, "error", "req-{n}");
         assert_eq!(answer.body["errorType"], "InvalidInput", "req-{n}");
-        let message = answer.body["errorMessage"].as_str().unwrap();
+        let message = answer.body["errorMessage"]
+            .as_str()
+            .expect(&answer.body.to_string());
         assert_eq!(message, expected, "req-{n}");
         assert_plain(message);
     }
@@ -460,10 +463,20 @@ async fn no_credentials_or_an_unknown_profile_is_no_usable_credentials_in_one_pl
         "AWS_SECRET_ACCESS_KEY",
         "AWS_SESSION_TOKEN",
     ];
+    // IMDS on, at a loopback port nothing listens on: the chain's last word is then IMDS's failure.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let imds = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
     let mut messages = Vec::new();
     for extra in [
         &files[..],
         &[files[0], files[1], ("AWS_PROFILE", "no-such-profile")][..],
+        &[
+            files[0],
+            files[1],
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
+        ][..],
     ] {
         let dms = MockServer::start().await;
         on_start(&dms, started("never")).await;
@@ -493,13 +506,25 @@ async fn no_credentials_or_an_unknown_profile_is_no_usable_credentials_in_one_pl
         "{}",
         messages[0]
     );
-    for message in &messages {
-        // What was tried, and what to do.
+    for message in &messages[..2] {
+        // What the chain said with IMDS off.
         assert!(
             message.contains("Environment: environment variable not set")
                 && message.contains("Ec2InstanceMetadata: IMDS disabled"),
             "{message}"
         );
+    }
+    for message in &messages {
+        // Every source the SDK tried, whatever failed last, and what to do.
+        for source in [
+            "environment variables (AWS_ACCESS_KEY_ID",
+            "the shared config and credentials files",
+            "a web identity token",
+            "container credentials",
+            "EC2 instance metadata",
+        ] {
+            assert!(message.contains(source), "{source:?} not in {message}");
+        }
         assert!(
             message.contains("give the function an execution role"),
             "{message}"

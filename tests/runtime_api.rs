@@ -143,7 +143,7 @@ async fn every_member_is_checked_and_every_error_is_a_sentence_through_the_binar
         assert_eq!(answer.body["errorType"], "InvalidInput", "req-{n}");
         let message = answer.body["errorMessage"]
             .as_str()
-            .expect(&answer.body.to_string());
+            .unwrap_or_else(|| panic!("{}", answer.body));
         assert_eq!(message, expected, "req-{n}");
         assert_plain(message);
     }

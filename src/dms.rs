@@ -156,7 +156,7 @@ pub async fn refuse_recent_run(
     match other {
         None => Ok(()),
         Some(run) => Err(Error::RecentRunExists(format!(
-            "the task {} has the assessment run {} ({}, created {}), in progress or younger than {} s: \
+            "the task {} has the assessment run {} ({}, created {}), in progress or younger than {} s (RecentRunWindowSeconds): \
              no run was started, so that a DMS event that follows a run or a start does not start another",
             request.replication_task_arn,
             run.replication_task_assessment_run_arn().unwrap_or("without an ARN"),
@@ -288,13 +288,15 @@ fn checked(
 
 /// The sources of the SDK's default credentials chain, in its order (aws-config,
 /// `DefaultCredentialsChain`: environment variables, shared config, web identity tokens, ECS and
-/// general HTTP credentials, EC2 IMDSv2; docs/aws-facts.md). The chain's own error names only the
-/// providers that answered last, so the message lists them all.
+/// general HTTP credentials, EC2 IMDSv2; docs/aws-facts.md). The chain stops at the first source
+/// that gives credentials or fails on its configuration (a profile it cannot use), so what it
+/// reports may name fewer; the message names them all, and then what the chain reported.
 const CREDENTIAL_SOURCES: &str = "environment variables (AWS_ACCESS_KEY_ID, \
     AWS_SECRET_ACCESS_KEY), the shared config and credentials files (the profile in AWS_PROFILE, \
-    else `default`), a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN), container \
-    credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI) and EC2 instance metadata \
-    (IMDS, unless AWS_EC2_METADATA_DISABLED is true)";
+    else `default`; profiles using SSO or credential_process are not supported by this build), a \
+    web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN), container credentials \
+    (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI) and EC2 instance metadata (IMDS, unless \
+    AWS_EC2_METADATA_DISABLED is true)";
 
 /// Sorts an SDK failure into DMS's own fault name (a 4xx answer), `NoUsableCredentials` (no
 /// credentials, or credentials DMS rejects) or `DmsUnavailable` (anything else). Messages are built
@@ -307,9 +309,9 @@ where
     let SdkError::ServiceError(service) = &err else {
         if let Some(credentials) = credentials_problem(&err) {
             return Error::NoUsableCredentials(format!(
-                "no usable AWS credentials: the SDK tried {CREDENTIAL_SOURCES}, and the last it \
-                 heard was: {credentials}; give the function an execution role, or credentials in \
-                 one of those sources"
+                "no usable AWS credentials: the SDK looks, in order and until one answers or \
+                 fails, in {CREDENTIAL_SOURCES}; it reported: {credentials}; give the function an \
+                 execution role, or credentials in one of those sources"
             ));
         }
         let what = match err {

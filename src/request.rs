@@ -257,6 +257,13 @@ pub fn resolve(
     for (i, tag) in tags.iter().enumerate() {
         validate::tag(&tag.key, tag.value.as_deref())
             .map_err(|why| Error::invalid_input(format!("Tags[{i}] {why}")))?;
+        // "Keys must be unique to a tag set"; keys are case dependent (docs/aws-facts.md).
+        if let Some(first) = tags[..i].iter().position(|t| t.key == tag.key) {
+            return Err(Error::invalid_input(format!(
+                "Tags[{i}] has the key {} of Tags[{first}]; each key may appear once in a tag set",
+                validate::quoted(&tag.key)
+            )));
+        }
     }
 
     let request = StartRequest {

@@ -94,6 +94,12 @@ impl Home {
             self.account.as_deref(),
         );
         let why = match scope {
+            // A local run: DMS is called in the SDK's Region, which the caller chooses.
+            Scope::RegionAndAccount if self.account.is_none() => format!(
+                "DMS is called in the Region the SDK is configured with; set AWS_REGION to the {} \
+                 Region",
+                owner(arn)
+            ),
             Scope::RegionAndAccount => format!(
                 "DMS is called only where the function runs, with its role; deploy the stack in the \
                  {} Region and account",
@@ -117,15 +123,17 @@ impl Home {
         let mut unchecked = Vec::new();
         if self.region.is_none() {
             unchecked.push(
-                "Region: no AWS Region is set (AWS_REGION or AWS_DEFAULT_REGION), so the task's \
-                 Region was not compared with it; a run is refused until one is set"
+                "Region: no AWS Region is set (AWS_REGION, AWS_DEFAULT_REGION or a profile's \
+                 region), so the task's Region was not compared with it; a run is refused until one \
+                 is set"
                     .to_owned(),
             );
         }
         if self.account.is_none() {
             unchecked.push(
-                "Account: the function's account and partition are known only in Lambda (from its \
-                 ARN), so the task's, the role's and the key's were not compared with them"
+                "Account: the function's account and partition are known only in Lambda (from the \
+                 function ARN Lambda gives it), so the task's, the role's and the key's were not \
+                 compared with them"
                     .to_owned(),
             );
         }
@@ -308,9 +316,10 @@ mod tests {
                 Scope::RegionAndAccount,
             )
             .unwrap_err();
-        assert!(error
-            .to_string()
-            .contains("and the function runs in Region us-east-1:"));
+        assert!(error.to_string().ends_with(
+            "and the function runs in Region us-east-1: DMS is called in the Region the SDK is \
+             configured with; set AWS_REGION to the task's Region"
+        ));
         let home = Home::of("", None);
         assert_eq!(
             home.check("ReplicationTaskArn", TASK, Scope::RegionAndAccount),

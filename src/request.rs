@@ -150,7 +150,8 @@ pub fn resolve(
         Some(key) => {
             if !sse_kms {
                 let mode = match (&result_encryption_mode, &payload.result_encryption_mode) {
-                    (None, _) => "no ResultEncryptionMode is given nor set in RESULT_ENCRYPTION_MODE".to_owned(),
+                    (None, Some(_)) => "the payload's empty ResultEncryptionMode clears the mode".to_owned(),
+                    (None, None) => "no ResultEncryptionMode is given nor set in RESULT_ENCRYPTION_MODE".to_owned(),
                     (Some(mode), Some(_)) => format!("ResultEncryptionMode is `{mode}`"),
                     (Some(mode), None) => format!(
                         "ResultEncryptionMode is `{mode}`, from the environment variable RESULT_ENCRYPTION_MODE"
@@ -665,7 +666,7 @@ mod tests {
             &env_defaults(),
         );
         assert!(
-            message.contains("with the run's name (200 bytes)"),
+            message.contains("after the run's name (200 bytes)"),
             "{message}"
         );
     }

@@ -320,9 +320,9 @@ pub fn result_folder(value: &str, run_name_bytes: usize) -> Result<(), String> {
     let max = MAX_S3_KEY_BYTES.saturating_sub(RESULT_FILE_NAME_RESERVE_BYTES + run_name_bytes + 2);
     if value.len() > max {
         return Err(format!(
-            "is {} bytes long; an S3 key holds {MAX_S3_KEY_BYTES} bytes, and with the run's name \
-             ({run_name_bytes} bytes) and a result file's name ({RESULT_FILE_NAME_RESERVE_BYTES} \
-             bytes kept) the folder may have at most {max}",
+            "is too long: an S3 key holds {MAX_S3_KEY_BYTES} bytes, and after the run's name \
+             ({run_name_bytes} bytes), a result file's name (up to {RESULT_FILE_NAME_RESERVE_BYTES} \
+             bytes) and a `/` before each, the folder may have at most {max} bytes; it has {}",
             value.len()
         ));
     }
@@ -530,7 +530,10 @@ mod tests {
         let max = MAX_S3_KEY_BYTES - RESULT_FILE_NAME_RESERVE_BYTES - 60 - 2;
         assert!(result_folder(&"a".repeat(max), 60).is_ok());
         let err = result_folder(&"a".repeat(max + 1), 60).unwrap_err();
-        assert!(err.contains(&format!("at most {max}")), "{err}");
+        assert!(
+            err.contains(&format!("at most {max} bytes; it has {}", max + 1)),
+            "{err}"
+        );
         assert!(
             result_folder(&"é".repeat(max / 2 + 1), 60).is_err(),
             "bytes, not characters"

@@ -193,7 +193,7 @@ async fn the_example_lists_the_assessments_a_task_allows() {
     let message = result["errorMessage"].as_str().unwrap();
     assert!(
         message.contains("is in partition aws, Region eu-west-1")
-            && message.ends_with("deploy the stack in the task's Region and account"),
+            && message.ends_with("set AWS_REGION to the task's Region"),
         "{message}"
     );
     assert_eq!(dms.received_requests().await.unwrap().len(), calls);

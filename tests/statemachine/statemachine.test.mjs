@@ -1014,7 +1014,8 @@ describe('limits', () => {
       report(measured, 'four full lists');
     });
 
-    // The most Tags and IncludeOnly names that fit in an input at the size limit, each as long as the function allows.
+    // The most IncludeOnly names that fit in an input at the size limit, and the most Tags DMS allows on a
+    // resource (10), each as long as the function allows.
     const fill = (make) => {
       const input = { ReplicationTaskArn: TASK('FULL'), IdempotencyKey: 'full' };
       const list = [];
@@ -1024,14 +1025,15 @@ describe('limits', () => {
         list.push(item);
       }
     };
-    const tags = fill((i) => ({ Key: `k${i}-`.padEnd(128, 'k'), Value: 'v'.repeat(256) }));
+    const tag = (i) => ({ Key: `k${i}-`.padEnd(128, 'k'), Value: 'v'.repeat(256) });
+    const tags = Array.from({ length: 10 }, (_, i) => tag(i));
     const names = fill((i) => `check-${i}-`.padEnd(100, 'n'));
 
     for (const [member, list] of [
       ['Tags', tags],
       ['IncludeOnly', names],
     ]) {
-      test(`${member}: the ${list.length} that fit in an input at the size limit run as designed; one more is InvalidInput`, async () => {
+      test(`${member}: the ${list.length} allowed in an input run as designed; more are InvalidInput`, async () => {
         const input = { ReplicationTaskArn: TASK('FULL'), [member]: list };
         assert.ok(JSON.stringify(input).length <= 32_768);
         // The names are ones DMS lists for the task, as the function checks.
@@ -1041,6 +1043,14 @@ describe('limits', () => {
         assert.equal(output.Verdict, 'Passed');
         assert.equal(calls.start[0].Payload[member].length, list.length);
         report(measured, `${list.length} ${member}`);
+        if (member === 'Tags') {
+          // An eleventh tag: the function refuses it, and no run starts.
+          const refused = await execute({ input: { ...input, Tags: [...list, tag(10)] } });
+          assert.equal(refused.error.name, 'InvalidInput');
+          assert.match(refused.error.message, /Tags has 11 tags; DMS allows at most 10 on a resource/);
+          assert.equal(refused.output, undefined);
+          return;
+        }
         const over = { ...input, [member]: [...list, ...list.slice(0, 2)] };
         const refused = await execute({ input: over });
         assert.equal(refused.error.name, 'InvalidInput');

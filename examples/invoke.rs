@@ -4,7 +4,7 @@
 //! `cargo run --example invoke -- events/dry-run.json`
 //! `cargo run --example invoke -- --env events/dry-run.env events/step-functions-full.json`
 //! `cargo run --example invoke -- --verdict events/verdict/ended.json`
-//! `cargo run --example invoke -- --list-assessments <task ARN>`
+//! `cargo run --example invoke -- --list-assessments <task or replication config ARN>`
 //!
 //! `--env FILE` reads `NAME=value` lines (blank lines and `#` comments skipped) into the environment
 //! before the function reads its defaults; a variable already set in the environment wins.
@@ -18,7 +18,7 @@ use dms_assessment_run::{dms, payload::Event, sdk, validate, App, Defaults, Erro
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde::Serialize;
 
-const USAGE: &str = "usage: invoke [--env FILE] [--verdict] <event.json>\n       invoke [--env FILE] --list-assessments <task ARN>";
+const USAGE: &str = "usage: invoke [--env FILE] [--verdict] <event.json>\n       invoke [--env FILE] --list-assessments <task or replication config ARN>";
 
 /// What to run.
 enum Command {
@@ -101,7 +101,14 @@ async fn run(command: Command) -> ExitCode {
     match command {
         Command::ListAssessments { task_arn } => {
             let listed = list_assessments(&client, &task_arn, profile_problem).await;
-            answer(listed.map(|names| serde_json::json!({"ReplicationTaskArn": task_arn, "IndividualAssessmentNames": names})))
+            let member = if task_arn.contains(":replication-config:") {
+                "ReplicationConfigArn"
+            } else {
+                "ReplicationTaskArn"
+            };
+            answer(listed.map(
+                |names| serde_json::json!({member: task_arn, "IndividualAssessmentNames": names}),
+            ))
         }
         Command::Invoke { path, verdict } => {
             let bytes = match std::fs::read(&path) {
@@ -131,15 +138,21 @@ async fn list_assessments(
     task_arn: &str,
     profile_problem: Option<String>,
 ) -> Result<Vec<String>, Error> {
-    validate::task_arn(task_arn)
-        .map_err(|why| Error::InvalidInput(format!("{} {why}", validate::quoted(task_arn))))?;
+    // A DMS Serverless replication config's ARN, or a task's.
+    let (subject, noun) = if task_arn.contains(":replication-config:") {
+        validate::replication_config_arn(task_arn)
+            .map(|_| (dms::Subject::Config(task_arn), "The replication config"))
+    } else {
+        validate::task_arn(task_arn).map(|_| (dms::Subject::Task(task_arn), "The task"))
+    }
+    .map_err(|why| Error::InvalidInput(format!("{} {why}", validate::quoted(task_arn))))?;
     // Refused where a start would be refused: a task of another Region than the one DMS is called in.
     let region = client.config().region().map(|r| r.as_ref());
-    Home::of("", region).check("The task", task_arn, Scope::RegionAndAccount)?;
+    Home::of("", region).check(noun, task_arn, Scope::RegionAndAccount)?;
     if region.is_none() {
         return Err(sdk::no_region(profile_problem.as_deref()));
     }
-    dms::applicable_assessments(client, task_arn)
+    dms::applicable_assessments(client, subject)
         .await
         .map_err(|error| sdk::with_profile_problem(error, profile_problem.as_deref()))
 }

@@ -169,13 +169,40 @@ pub async fn refuse_recent_run(
     }
 }
 
-/// The individual assessments DMS lists as applicable to the task (every page), in its order.
-pub async fn applicable_assessments(client: &Client, task_arn: &str) -> Result<Vec<String>, Error> {
-    let mut pages = client
-        .describe_applicable_individual_assessments()
-        .replication_task_arn(task_arn)
-        .into_paginator()
-        .send();
+/// What an assessment is of: a replication task, or a DMS Serverless replication config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject<'a> {
+    Task(&'a str),
+    Config(&'a str),
+}
+
+impl Subject<'_> {
+    fn noun(&self) -> &'static str {
+        match self {
+            Subject::Task(_) => "task",
+            Subject::Config(_) => "replication config",
+        }
+    }
+
+    fn arn(&self) -> &str {
+        match self {
+            Subject::Task(arn) | Subject::Config(arn) => arn,
+        }
+    }
+}
+
+/// The individual assessments DMS lists as applicable to the task or config (every page), in its
+/// order; `DescribeApplicableIndividualAssessments` takes either (API reference).
+pub async fn applicable_assessments(
+    client: &Client,
+    subject: Subject<'_>,
+) -> Result<Vec<String>, Error> {
+    let request = client.describe_applicable_individual_assessments();
+    let request = match subject {
+        Subject::Task(arn) => request.replication_task_arn(arn),
+        Subject::Config(arn) => request.replication_config_arn(arn),
+    };
+    let mut pages = request.into_paginator().send();
     let mut names = Vec::new();
     while let Some(page) = pages.next().await {
         names.extend_from_slice(page.map_err(classify)?.individual_assessment_names());
@@ -184,21 +211,22 @@ pub async fn applicable_assessments(client: &Client, task_arn: &str) -> Result<V
 }
 
 /// Refuses with `InvalidInput` the `IncludeOnly` or `Exclude` names DMS does not list as
-/// applicable to the task: no DMS page says that it refuses them (docs/aws-facts.md).
+/// applicable to the task or config: no DMS page says that it refuses them (docs/aws-facts.md).
 pub async fn check_assessment_names(
     client: &Client,
-    request: &StartRequest,
+    subject: Subject<'_>,
+    (include_only, exclude): (&[String], &[String]),
     named: impl Fn(&str) -> String,
 ) -> Result<(), Error> {
-    let (member, names) = if request.include_only.is_empty() {
-        ("Exclude", &request.exclude)
+    let (member, names) = if include_only.is_empty() {
+        ("Exclude", exclude)
     } else {
-        ("IncludeOnly", &request.include_only)
+        ("IncludeOnly", include_only)
     };
     if names.is_empty() {
         return Ok(());
     }
-    let applicable = applicable_assessments(client, &request.replication_task_arn).await?;
+    let applicable = applicable_assessments(client, subject).await?;
     let unknown: Vec<&str> = names
         .iter()
         .filter(|name| !applicable.contains(name))
@@ -208,10 +236,11 @@ pub async fn check_assessment_names(
         return Ok(());
     }
     Err(Error::invalid_input(format!(
-        "{} names individual assessments that DMS does not list for the task {}: {}; the \
+        "{} names individual assessments that DMS does not list for the {} {}: {}; the \
          applicable ones are: {}",
         named(member),
-        request.replication_task_arn,
+        subject.noun(),
+        subject.arn(),
         unknown.join(", "),
         if applicable.is_empty() {
             "none".to_owned()

@@ -7,13 +7,15 @@ use lambda_runtime::{Context, LambdaEvent};
 
 use crate::config::Defaults;
 use crate::dms;
+use crate::dms::Subject;
 use crate::error::Error;
 use crate::home::{Home, Scope};
 use crate::naming::NameSeed;
-use crate::output::{DryRunOutput, Output, RunOutput};
+use crate::output::{AssessmentOutput, DryRunOutput, DryRunRequest, Output, RunOutput};
 use crate::payload::{self, Event, Origin};
 use crate::request::{self, Resolved};
 use crate::sdk;
+use crate::serverless;
 
 /// What every invocation shares, built once per process: the DMS client and the defaults.
 #[derive(Debug, Clone)]
@@ -57,6 +59,9 @@ impl App {
         let payload = event.into_json()?;
         tracing::debug!(%payload, "payload");
         let invocation = payload::parse(&payload)?;
+        if invocation.is_serverless() {
+            return self.start_serverless(&invocation, defaults, context).await;
+        }
         let resolved = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
         // The kind of input only: an event's own fields are payload, logged at debug level.
         let origin = match &invocation.origin {
@@ -100,10 +105,11 @@ impl App {
                 outcome = "dry-run",
                 "assessment run not started: dry run"
             );
-            let not_checked = home.not_checked_in_a_dry_run(&request);
+            let names = (&request.include_only[..], &request.exclude[..]);
+            let not_checked = home.not_checked_in_a_dry_run("task", names);
             return Ok(Output::DryRun(DryRunOutput {
                 dry_run: true,
-                request,
+                request: DryRunRequest::Task(request),
                 not_checked,
             }));
         }
@@ -118,7 +124,9 @@ impl App {
                 dms::refuse_recent_run(&self.client, &request, window, now).await?;
             }
             let named = |member: &str| request::named(member, &defaulted);
-            dms::check_assessment_names(&self.client, &request, named).await?;
+            let names = (&request.include_only[..], &request.exclude[..]);
+            let task = Subject::Task(&request.replication_task_arn);
+            dms::check_assessment_names(&self.client, task, names, named).await?;
             dms::start_assessment_run(&self.client, &request).await
         };
         let started = dms::within(budget, start)
@@ -137,4 +145,69 @@ impl App {
         );
         Ok(Output::Run(output))
     }
+
+    /// A DMS Serverless replication config: the same checks, then `StartReplication` with the
+    /// assessment (src/serverless.rs).
+    async fn start_serverless(
+        &self,
+        invocation: &payload::Invocation,
+        defaults: &Defaults,
+        context: &Context,
+    ) -> Result<Output, Error> {
+        let request = serverless::resolve(invocation, defaults, NameSeed::unique_now())?;
+        let region = self.client.config().region().map(|r| r.as_ref());
+        let home = Home::of(&context.invoked_function_arn, region);
+        let config = &request.replication_config_arn;
+        home.check("ReplicationConfigArn", config, Scope::RegionAndAccount)?;
+        if let Some(key) = &request.settings.result_kms_key_arn {
+            home.check("ResultKmsKeyArn", key, Scope::Region)?;
+        }
+        let spaced = |names: &Option<String>| -> Vec<String> {
+            names
+                .iter()
+                .flat_map(|n| n.split(' '))
+                .map(str::to_owned)
+                .collect()
+        };
+        let include_only = spaced(&request.settings.include_only);
+        let exclude = spaced(&request.settings.exclude);
+        let names = (&include_only[..], &exclude[..]);
+        if request_is_dry_run(invocation, defaults) {
+            tracing::info!(config_arn = %config, run_name = %request.run_name, outcome = "dry-run", "assessment run not started: dry run");
+            let not_checked = home.not_checked_in_a_dry_run("replication config", names);
+            return Ok(Output::DryRun(DryRunOutput {
+                dry_run: true,
+                request: DryRunRequest::Config(request),
+                not_checked,
+            }));
+        }
+        if home.region().is_none() {
+            return Err(sdk::no_region(self.profile_problem.as_deref()));
+        }
+        let budget = dms::budget(context.deadline, SystemTime::now());
+        let start = async {
+            let subject = Subject::Config(config);
+            dms::check_assessment_names(&self.client, subject, names, str::to_owned).await?;
+            serverless::start(&self.client, &request).await
+        };
+        let started = dms::within(budget, start)
+            .await
+            .map_err(|error| sdk::with_profile_problem(error, self.profile_problem.as_deref()))?;
+        let output = AssessmentOutput::new(started, &request);
+        tracing::info!(
+            config_arn = %output.replication_config_arn,
+            run_name = %output.assessment_run_name,
+            run_arn = %output.replication_task_assessment_run_arn,
+            status = %output.status,
+            already_existed = output.already_existed,
+            outcome = if output.already_existed { "already-existed" } else { "started" },
+            "assessment run started"
+        );
+        Ok(Output::Assessment(output))
+    }
+}
+
+/// Whether only the request is to be shown: the payload's `DryRun`, else `DRY_RUN`.
+fn request_is_dry_run(invocation: &payload::Invocation, defaults: &Defaults) -> bool {
+    invocation.payload.dry_run.unwrap_or(defaults.dry_run)
 }

@@ -3,7 +3,6 @@
 //! and account (docs/aws-facts.md), so an ARN from elsewhere is refused before DMS is called.
 
 use crate::error::Error;
-use crate::request::StartRequest;
 use crate::validate::quoted;
 
 /// What of an ARN's place must be the function's: its partition always, and its Region, its account
@@ -118,33 +117,38 @@ impl Home {
 }
 
 impl Home {
-    /// What a dry run, which calls nothing, leaves unchecked for `request`: one sentence each.
-    pub fn not_checked_in_a_dry_run(&self, request: &StartRequest) -> Vec<String> {
+    /// What a dry run, which calls nothing, leaves unchecked for a request of `subject` ("task",
+    /// "replication config") with these assessment names: one sentence each.
+    pub fn not_checked_in_a_dry_run(
+        &self,
+        subject: &str,
+        (include_only, exclude): (&[String], &[String]),
+    ) -> Vec<String> {
         let mut unchecked = Vec::new();
         if self.region.is_none() {
-            unchecked.push(
+            unchecked.push(format!(
                 "Region: no AWS Region is set (AWS_REGION, AWS_DEFAULT_REGION or a profile's \
-                 region), so the task's Region was not compared with it; a run is refused until one \
-                 is set"
-                    .to_owned(),
-            );
+                     region), so the {subject}'s Region was not compared with it; a run is refused \
+                     until one is set"
+            ));
         }
         if self.account.is_none() {
             unchecked.push(
-                "Account: the function's account and partition are known only in Lambda (from the \
-                 function ARN Lambda gives it), so the task's, the role's and the key's were not \
-                 compared with them"
-                    .to_owned(),
+                format!(
+                    "Account: the function's account and partition are known only in Lambda (from \
+                     the function ARN Lambda gives it), so the {subject}'s, the role's and the key's \
+                     were not compared with them"
+                ),
             );
         }
-        let names = if request.include_only.is_empty() {
-            ("Exclude", &request.exclude)
+        let names = if include_only.is_empty() {
+            ("Exclude", exclude)
         } else {
-            ("IncludeOnly", &request.include_only)
+            ("IncludeOnly", include_only)
         };
         if !names.1.is_empty() {
             unchecked.push(format!(
-                "{}: the names were not compared with the assessments DMS lists for the task \
+                "{}: the names were not compared with the assessments DMS lists for the {subject} \
                  (DescribeApplicableIndividualAssessments); a dry run calls no AWS API",
                 names.0
             ));
@@ -273,26 +277,15 @@ mod tests {
 
     #[test]
     fn a_dry_run_says_what_it_could_not_check() {
-        let mut request = crate::request::StartRequest {
-            replication_task_arn: TASK.into(),
-            service_access_role_arn: "arn:aws:iam::123456789012:role/dms".into(),
-            result_location_bucket: "results".into(),
-            result_location_folder: None,
-            result_encryption_mode: None,
-            result_kms_key_arn: None,
-            assessment_run_name: "run".into(),
-            include_only: vec![],
-            exclude: vec![],
-            tags: vec![],
+        let none: &[String] = &[];
+        let check = |home: &Home, exclude: &[String]| {
+            home.not_checked_in_a_dry_run("task", (none, exclude))
         };
-        assert!(Home::of(FUNCTION, None)
-            .not_checked_in_a_dry_run(&request)
-            .is_empty());
-        let local = Home::of("", Some("us-east-1")).not_checked_in_a_dry_run(&request);
+        assert!(check(&Home::of(FUNCTION, None), none).is_empty());
+        let local = check(&Home::of("", Some("us-east-1")), none);
         assert_eq!(local.len(), 1);
         assert!(local[0].starts_with("Account: "), "{local:?}");
-        request.exclude = vec!["a".into()];
-        let nowhere = Home::of("", None).not_checked_in_a_dry_run(&request);
+        let nowhere = check(&Home::of("", None), &["a".to_owned()]);
         let kinds: Vec<&str> = nowhere
             .iter()
             .map(|s| s.split(':').next().unwrap())

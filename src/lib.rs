@@ -20,6 +20,7 @@ pub mod output;
 pub mod payload;
 pub mod request;
 pub mod sdk;
+pub mod serverless;
 pub mod validate;
 pub mod verdict;
 

@@ -7,13 +7,25 @@ use serde_json::{json, Map, Value};
 
 use crate::dms::StartedRun;
 use crate::request::StartRequest;
+pub use crate::serverless::AssessmentOutput;
+use crate::serverless::StartReplicationRequest;
 
 /// What an invocation returns: plain data, whose encoding cannot fail.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Output {
     Run(RunOutput),
+    /// A DMS Serverless replication config's run.
+    Assessment(AssessmentOutput),
     DryRun(DryRunOutput),
+}
+
+/// The request a dry run shows: a task's, or a replication config's `StartReplication`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum DryRunRequest {
+    Task(StartRequest),
+    Config(StartReplicationRequest),
 }
 
 /// The output of a started (or already existing) run.
@@ -34,7 +46,7 @@ pub struct RunOutput {
 #[serde(rename_all = "PascalCase")]
 pub struct DryRunOutput {
     pub dry_run: bool,
-    pub request: StartRequest,
+    pub request: DryRunRequest,
     /// What a dry run could not check, calling nothing: one sentence each; absent when nothing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_checked: Vec<String>,

@@ -59,6 +59,15 @@ pub struct Payload {
     pub dry_run: Option<bool>,
     #[serde(alias = "recentRunWindowSeconds")]
     pub recent_run_window_seconds: Option<u32>,
+    /// A DMS Serverless replication config, in place of `ReplicationTaskArn` (src/serverless.rs).
+    #[serde(alias = "replicationConfigArn")]
+    pub replication_config_arn: Option<String>,
+    /// How DMS starts the replication after the assessment; required with `ReplicationConfigArn`.
+    #[serde(alias = "startReplicationType")]
+    pub start_replication_type: Option<String>,
+    /// Whether a failed assessment keeps DMS from starting the replication (DMS's default: true).
+    #[serde(alias = "failOnAssessmentFailure")]
+    pub fail_on_assessment_failure: Option<bool>,
 }
 
 /// A tag's members, as [`Tag`] reads them.
@@ -127,6 +136,11 @@ impl Invocation {
             Origin::DmsTaskEvent { .. } => "the DMS event's resources[0]",
             _ => "ReplicationTaskArn",
         }
+    }
+
+    /// Whether the payload names a DMS Serverless replication config rather than a task.
+    pub fn is_serverless(&self) -> bool {
+        self.payload.replication_config_arn.is_some()
     }
 
     /// What makes a generated run name deterministic: the `IdempotencyKey`, else the event id.

@@ -116,6 +116,125 @@ pub fn resolve(
         "RESULT_LOCATION_BUCKET",
     );
 
+    for member in ["StartReplicationType", "FailOnAssessmentFailure"] {
+        let given = match member {
+            "StartReplicationType" => payload.start_replication_type.is_some(),
+            _ => payload.fail_on_assessment_failure.is_some(),
+        };
+        if given {
+            return Err(Error::invalid_input(format!(
+                "{member} applies only to a DMS Serverless replication config (ReplicationConfigArn); \
+                 leave it out for a task"
+            )));
+        }
+    }
+    let Shared {
+        result_location_folder,
+        result_encryption_mode,
+        result_kms_key_arn,
+        include_only,
+        exclude,
+        defaulted: shared_defaulted,
+    } = resolve_shared(invocation, defaults)?;
+    defaulted.extend(shared_defaulted);
+    let assessment_run_name = match &payload.assessment_run_name {
+        Some(name) => {
+            validate::run_name(name)
+                .map_err(|why| Error::invalid_input(format!("AssessmentRunName {why}")))?;
+            name.clone()
+        }
+        None => {
+            let seed = invocation
+                .identity()
+                .map(NameSeed::Identity)
+                .unwrap_or(unique);
+            naming::generate(&defaults.run_name_prefix, task_id, seed)
+        }
+    };
+    if let Some(folder) = &result_location_folder {
+        validate::result_folder(folder, assessment_run_name.len())
+            .map_err(|why| invalid(&named("ResultLocationFolder", &defaulted), folder, &why))?;
+    }
+
+    let tags = payload.tags.clone().unwrap_or_default();
+    if payload.tags.is_some() && tags.is_empty() {
+        return Err(Error::invalid_input(
+            "Tags is an empty list; give at least one tag, or leave Tags out",
+        ));
+    }
+    if tags.len() > validate::MAX_TAGS {
+        return Err(Error::invalid_input(format!(
+            "Tags has {} tags; DMS allows at most {} on a resource",
+            tags.len(),
+            validate::MAX_TAGS
+        )));
+    }
+    for (i, tag) in tags.iter().enumerate() {
+        validate::tag(&tag.key, tag.value.as_deref())
+            .map_err(|why| Error::invalid_input(format!("Tags[{i}] {why}")))?;
+        // "Keys must be unique to a tag set"; keys are case dependent (docs/aws-facts.md).
+        if let Some(first) = tags[..i].iter().position(|t| t.key == tag.key) {
+            return Err(Error::invalid_input(format!(
+                "Tags[{i}] has the key {} of Tags[{first}]; each key may appear once in a tag set",
+                validate::quoted(&tag.key)
+            )));
+        }
+    }
+
+    let request = StartRequest {
+        replication_task_arn,
+        service_access_role_arn,
+        result_location_bucket,
+        result_location_folder,
+        result_encryption_mode,
+        result_kms_key_arn,
+        assessment_run_name,
+        include_only,
+        exclude,
+        tags,
+    };
+    let recent_run_window = match (payload.recent_run_window_seconds, &invocation.origin) {
+        (Some(seconds), _) if seconds > MAX_RECENT_RUN_WINDOW_SECONDS => {
+            return Err(Error::invalid_input(format!(
+                "`RecentRunWindowSeconds` must be a whole number of seconds from 0 to 86,400, not the number {seconds}"
+            )))
+        }
+        (Some(0), _) => None,
+        (Some(seconds), _) => Some(Duration::from_secs(seconds.into())),
+        (None, Origin::DmsTaskEvent { .. }) => Some(DMS_EVENT_RECENT_RUN_WINDOW),
+        (None, _) => None,
+    };
+    Ok(Resolved {
+        request,
+        dry_run: payload.dry_run.unwrap_or(defaults.dry_run),
+        recent_run_window,
+        defaulted,
+    })
+}
+
+/// What a task's request and a replication config's take alike, after defaults and validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    pub result_location_folder: Option<String>,
+    pub result_encryption_mode: Option<String>,
+    pub result_kms_key_arn: Option<String>,
+    pub include_only: Vec<String>,
+    pub exclude: Vec<String>,
+    /// `(member, environment variable)` for each member the payload left to a default.
+    pub defaulted: Vec<(&'static str, &'static str)>,
+}
+
+/// Applies `defaults` to the members a task and a replication config share, and validates them:
+/// the result folder, encryption mode and key, `IncludeOnly`/`Exclude` and the idempotency key.
+pub fn resolve_shared(invocation: &Invocation, defaults: &Defaults) -> Result<Shared, Error> {
+    let payload = &invocation.payload;
+    let mut defaulted = Vec::new();
+    let mut from_env = |given: bool, default: bool, member, variable| {
+        if !given && default {
+            defaulted.push((member, variable));
+        }
+    };
+
     let result_location_folder = optional(
         &payload.result_location_folder,
         &defaults.result_location_folder,
@@ -223,77 +342,12 @@ pub fn resolve(
     {
         return Err(Error::invalid_input("IdempotencyKey must not be empty"));
     }
-    let assessment_run_name = match &payload.assessment_run_name {
-        Some(name) => {
-            validate::run_name(name)
-                .map_err(|why| Error::invalid_input(format!("AssessmentRunName {why}")))?;
-            name.clone()
-        }
-        None => {
-            let seed = invocation
-                .identity()
-                .map(NameSeed::Identity)
-                .unwrap_or(unique);
-            naming::generate(&defaults.run_name_prefix, task_id, seed)
-        }
-    };
-    if let Some(folder) = &result_location_folder {
-        validate::result_folder(folder, assessment_run_name.len())
-            .map_err(|why| invalid(&named("ResultLocationFolder", &defaulted), folder, &why))?;
-    }
-
-    let tags = payload.tags.clone().unwrap_or_default();
-    if payload.tags.is_some() && tags.is_empty() {
-        return Err(Error::invalid_input(
-            "Tags is an empty list; give at least one tag, or leave Tags out",
-        ));
-    }
-    if tags.len() > validate::MAX_TAGS {
-        return Err(Error::invalid_input(format!(
-            "Tags has {} tags; DMS allows at most {} on a resource",
-            tags.len(),
-            validate::MAX_TAGS
-        )));
-    }
-    for (i, tag) in tags.iter().enumerate() {
-        validate::tag(&tag.key, tag.value.as_deref())
-            .map_err(|why| Error::invalid_input(format!("Tags[{i}] {why}")))?;
-        // "Keys must be unique to a tag set"; keys are case dependent (docs/aws-facts.md).
-        if let Some(first) = tags[..i].iter().position(|t| t.key == tag.key) {
-            return Err(Error::invalid_input(format!(
-                "Tags[{i}] has the key {} of Tags[{first}]; each key may appear once in a tag set",
-                validate::quoted(&tag.key)
-            )));
-        }
-    }
-
-    let request = StartRequest {
-        replication_task_arn,
-        service_access_role_arn,
-        result_location_bucket,
+    Ok(Shared {
         result_location_folder,
         result_encryption_mode,
         result_kms_key_arn,
-        assessment_run_name,
         include_only,
         exclude,
-        tags,
-    };
-    let recent_run_window = match (payload.recent_run_window_seconds, &invocation.origin) {
-        (Some(seconds), _) if seconds > MAX_RECENT_RUN_WINDOW_SECONDS => {
-            return Err(Error::invalid_input(format!(
-                "`RecentRunWindowSeconds` must be a whole number of seconds from 0 to 86,400, not the number {seconds}"
-            )))
-        }
-        (Some(0), _) => None,
-        (Some(seconds), _) => Some(Duration::from_secs(seconds.into())),
-        (None, Origin::DmsTaskEvent { .. }) => Some(DMS_EVENT_RECENT_RUN_WINDOW),
-        (None, _) => None,
-    };
-    Ok(Resolved {
-        request,
-        dry_run: payload.dry_run.unwrap_or(defaults.dry_run),
-        recent_run_window,
         defaulted,
     })
 }

@@ -76,6 +76,16 @@ pub fn task_arn(value: &str) -> Result<&str, String> {
     dms_arn(value, "task", "task", "a replication task")
 }
 
+/// Checks a DMS Serverless replication config ARN and returns its resource id.
+pub fn replication_config_arn(value: &str) -> Result<&str, String> {
+    dms_arn(
+        value,
+        "replication-config",
+        "replication config",
+        "a replication config",
+    )
+}
+
 /// Checks a DMS premigration assessment run ARN and returns its resource id.
 pub fn assessment_run_arn(value: &str) -> Result<&str, String> {
     dms_arn(

@@ -19,6 +19,7 @@ use crate::error::{self, Error};
 use crate::home::{Home, Scope};
 use crate::payload::{self, Event};
 use crate::sdk;
+use crate::serverless;
 use crate::validate;
 
 /// The filter both describe calls take to name one run (API reference,
@@ -36,6 +37,9 @@ pub struct VerdictRequest {
     /// Whether the state machine stopped waiting for the run; absent or `null` is `false`.
     #[serde(default, alias = "timedOut")]
     pub timed_out: Option<bool>,
+    /// The DMS Serverless replication config of a serverless run; absent or empty for a task's run.
+    #[serde(default, alias = "replicationConfigArn")]
+    pub replication_config_arn: Option<String>,
 }
 
 impl VerdictRequest {
@@ -45,7 +49,16 @@ impl VerdictRequest {
         if !json.starts_with('{') {
             return Err(payload::not_an_object(json, "the payload"));
         }
-        let request: VerdictRequest = payload::read(json, "")?;
+        let mut request: VerdictRequest = payload::read(json, "")?;
+        request.replication_config_arn = request.replication_config_arn.filter(|a| !a.is_empty());
+        if let Some(config) = &request.replication_config_arn {
+            validate::replication_config_arn(config).map_err(|why| {
+                Error::invalid_input(format!(
+                    "ReplicationConfigArn {} {why}",
+                    validate::quoted(config)
+                ))
+            })?;
+        }
         let arn = &request.replication_task_assessment_run_arn;
         validate::assessment_run_arn(arn).map_err(|why| {
             Error::invalid_input(format!(
@@ -314,6 +327,9 @@ pub struct VerdictOutput {
     pub replication_task_assessment_run_arn: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_task_arn: Option<String>,
+    /// A serverless run's replication config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication_config_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessment_run_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -366,6 +382,7 @@ impl VerdictOutput {
                 .replication_task_assessment_run_arn
                 .clone(),
             replication_task_arn: text(run.replication_task_arn()),
+            replication_config_arn: request.replication_config_arn.clone(),
             assessment_run_name: text(run.assessment_run_name()),
             result_statistic: statistic,
             assessments,
@@ -412,6 +429,54 @@ pub async fn describe(client: &Client, run_arn: &str) -> Result<Described, Error
         code: "ResourceNotFoundFault".to_owned(),
         message: format!("DMS lists no assessment run {}", validate::quoted(run_arn)),
     })?;
+    Ok(Described { run, individuals })
+}
+
+/// Describes a DMS Serverless run: its status among the replication's
+/// `PremigrationAssessmentStatuses`, read as a task's run (the members are the same), and its
+/// individual assessments when DMS lists them. Whether `DescribeReplicationTaskIndividualAssessments`
+/// lists a serverless run's is not documented: a fault there leaves the names out, and the verdict
+/// rests on the run's status and `ResultStatistic`, as for a task (docs/aws-facts.md).
+pub async fn describe_serverless(
+    client: &Client,
+    config_arn: &str,
+    run_arn: &str,
+) -> Result<Described, Error> {
+    let listed = async {
+        match individual_assessments(client, run_arn).await {
+            Err(Error::Dms { .. }) => Ok(Vec::new()),
+            other => other,
+        }
+    };
+    let (replication, individuals) =
+        tokio::try_join!(serverless::replication(client, config_arn), listed)?;
+    let status = replication
+        .as_ref()
+        .and_then(|r| {
+            r.premigration_assessment_statuses()
+                .iter()
+                .find(|s| s.premigration_assessment_run_arn() == Some(run_arn))
+        })
+        .ok_or_else(|| Error::Dms {
+            code: "ResourceNotFoundFault".to_owned(),
+            message: format!(
+                "DMS lists no assessment run {} for the replication config {}",
+                validate::quoted(run_arn),
+                validate::quoted(config_arn)
+            ),
+        })?;
+    let run = ReplicationTaskAssessmentRun::builder()
+        .replication_task_assessment_run_arn(run_arn)
+        .set_status(status.status().map(str::to_owned))
+        .set_result_statistic(status.result_statistic().cloned())
+        .set_assessment_progress(status.assessment_progress().cloned())
+        .set_last_failure_message(status.last_failure_message().map(str::to_owned))
+        .set_result_location_bucket(status.result_location_bucket().map(str::to_owned))
+        .set_result_location_folder(status.result_location_folder().map(str::to_owned))
+        .set_replication_task_assessment_run_creation_date(
+            status.premigration_assessment_run_creation_date().cloned(),
+        )
+        .build();
     Ok(Described { run, individuals })
 }
 
@@ -507,8 +572,14 @@ impl VerdictApp {
             return Err(sdk::no_region(self.profile_problem.as_deref()));
         }
         let budget = dms::budget(context.deadline, SystemTime::now());
-        let described = dms::within(budget, describe(&self.client, run_arn))
-            .await
+        let described = match &request.replication_config_arn {
+            Some(config) => {
+                home.check("ReplicationConfigArn", config, Scope::RegionAndAccount)?;
+                dms::within(budget, describe_serverless(&self.client, config, run_arn)).await
+            }
+            None => dms::within(budget, describe(&self.client, run_arn)).await,
+        };
+        let described = described
             .map_err(|error| sdk::with_profile_problem(error, self.profile_problem.as_deref()))?;
         VerdictOutput::judge(&described, &request)
     }

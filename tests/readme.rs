@@ -94,9 +94,14 @@ fn every_sample_runs_as_a_dry_run_with_the_sample_environment() {
         } else {
             assert!(output.status.success(), "{sample}: {result}");
             assert_eq!(result["DryRun"], true, "{sample}");
-            assert!(result["Request"]["ReplicationTaskArn"]
-                .as_str()
-                .is_some_and(|arn| arn.contains(":task:")));
+            let request = &result["Request"];
+            let arn = request["ReplicationTaskArn"].as_str();
+            let config = request["ReplicationConfigArn"].as_str();
+            assert!(
+                arn.is_some_and(|arn| arn.contains(":task:"))
+                    || config.is_some_and(|arn| arn.contains(":replication-config:")),
+                "{sample}: {result}"
+            );
         }
     }
 }

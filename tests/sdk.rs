@@ -407,6 +407,10 @@ fn no_runs() -> Rule {
 #[tokio::test]
 async fn every_sample_event_has_its_documented_outcome() {
     for name in event_files() {
+        if name == "step-functions-serverless.json" {
+            a_replication_config_sample_starts_its_replication(&name).await;
+            continue;
+        }
         let start = starts();
         let none = no_runs();
         let app = app(&[&start, &none]);
@@ -430,6 +434,9 @@ async fn every_sample_event_has_its_documented_outcome() {
                 assert_eq!(result.unwrap()["DryRun"], true);
                 assert_eq!(start.num_calls(), 0);
             }
+            "step-functions-serverless.json" => {
+                panic!("{name} is a replication config's: answered below")
+            }
             "eventbridge-dms-instance-state-change.json" => {
                 let error = result.expect_err(&name);
                 assert_eq!(error.error_type(), "InvalidInput");
@@ -444,6 +451,47 @@ async fn every_sample_event_has_its_documented_outcome() {
             other => panic!("events/{other} has no expected outcome in this test; add one"),
         }
     }
+}
+
+/// The DMS Serverless sample: no replication yet, then StartReplication, whose answer lists the
+/// assessment in the folder the request named; no task's run is started.
+async fn a_replication_config_sample_starts_its_replication(name: &str) {
+    use aws_sdk_databasemigration::operation::describe_replications::DescribeReplicationsOutput;
+    use aws_sdk_databasemigration::operation::start_replication::StartReplicationOutput;
+    use aws_sdk_databasemigration::types::{PremigrationAssessmentStatus, Replication};
+    let none = mock!(Client::describe_replications)
+        .then_output(|| DescribeReplicationsOutput::builder().build());
+    let start = mock!(Client::start_replication).then_compute_output(|req| {
+        let settings: Value =
+            serde_json::from_str(req.premigration_assessment_settings().unwrap()).unwrap();
+        let assessment = PremigrationAssessmentStatus::builder()
+            .premigration_assessment_run_arn(RUN_ARN)
+            .status("starting")
+            .result_location_folder(settings["ResultLocationFolder"].as_str().unwrap())
+            .build();
+        StartReplicationOutput::builder()
+            .replication(
+                Replication::builder()
+                    .set_replication_config_arn(req.replication_config_arn().map(str::to_owned))
+                    .premigration_assessment_statuses(assessment)
+                    .build(),
+            )
+            .build()
+    });
+    let task_start = starts();
+    let output = app(&[&none, &start, &task_start])
+        .handle(invocation(event(name)))
+        .await
+        .map(json)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        output["ReplicationConfigArn"],
+        event(name)["ReplicationConfigArn"]
+    );
+    assert_eq!(output["ReplicationTaskAssessmentRunArn"], RUN_ARN);
+    assert_eq!(output["AlreadyExisted"], false);
+    assert_eq!(start.num_calls(), 1);
+    assert_eq!(task_start.num_calls(), 0);
 }
 
 #[tokio::test]

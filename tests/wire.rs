@@ -162,3 +162,113 @@ async fn an_existing_run_is_looked_up_page_by_page() {
     let second: Value = serde_json::from_slice(&lookups[1].body).unwrap();
     assert_eq!(second["Marker"], "m2");
 }
+
+/// A DMS Serverless replication config's start, as it leaves the real client: a DescribeReplications
+/// for the run a retry started, then StartReplication with the settings as a JSON string. Each body is
+/// checked against botocore's model of the DMS API by botocore's own validator, and the settings
+/// string against the members the API reference lists for it (`StartReplication`,
+/// `PremigrationAssessmentSettings`).
+#[tokio::test]
+async fn a_serverless_start_on_the_wire_is_what_botocores_model_and_the_api_reference_accept() {
+    const SERVERLESS_START: &str = "AmazonDMSv20160101.StartReplication";
+    const SERVERLESS_DESCRIBE: &str = "AmazonDMSv20160101.DescribeReplications";
+    let server = MockServer::start().await;
+    Mock::given(header("x-amz-target", SERVERLESS_DESCRIBE))
+        .respond_with(dms_json(json!({"Replications": []})))
+        .mount(&server)
+        .await;
+    // DMS answers with the replication and this run's assessment, in the folder it was given.
+    Mock::given(header("x-amz-target", SERVERLESS_START))
+        .respond_with(|request: &wiremock::Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            let settings: Value =
+                serde_json::from_str(body["PremigrationAssessmentSettings"].as_str().unwrap())
+                    .unwrap();
+            dms_json(json!({"Replication": {
+                "ReplicationConfigArn": body["ReplicationConfigArn"],
+                "Status": "starting",
+                "PremigrationAssessmentStatuses": [{
+                    "PremigrationAssessmentRunArn": "arn:aws:dms:us-east-1:123456789012:assessment-run:SRV1",
+                    "Status": "starting",
+                    "ResultLocationFolder": settings["ResultLocationFolder"],
+                    "FailOnAssessmentFailure": true
+                }]
+            }}))
+        })
+        .mount(&server)
+        .await;
+    every_sample_assessment_applies(&server).await;
+
+    let output = invoke(&server, "step-functions-serverless.json")
+        .await
+        .unwrap();
+    assert_eq!(
+        output["ReplicationTaskAssessmentRunArn"],
+        "arn:aws:dms:us-east-1:123456789012:assessment-run:SRV1"
+    );
+
+    for (target, operation) in [
+        (APPLICABLE, "DescribeApplicableIndividualAssessments"),
+        (SERVERLESS_DESCRIBE, "DescribeReplications"),
+        (SERVERLESS_START, "StartReplication"),
+    ] {
+        let sent = requests_with_target(&server, target).await;
+        assert_eq!(sent.len(), 1, "{operation}");
+        assert_valid_for_botocore(operation, &sent[0].body);
+    }
+    let sent = &requests_with_target(&server, SERVERLESS_START).await[0];
+    let body: Value = serde_json::from_slice(&sent.body).unwrap();
+    let settings: Value =
+        serde_json::from_str(body["PremigrationAssessmentSettings"].as_str().unwrap()).unwrap();
+    let documented = [
+        "ResultLocationFolder",
+        "ResultEncryptionMode",
+        "ResultKmsKeyArn",
+        "IncludeOnly",
+        "Exclude",
+        "FailOnAssessmentFailure",
+    ];
+    for member in settings.as_object().unwrap().keys() {
+        assert!(
+            documented.contains(&member.as_str()),
+            "{member} is not documented"
+        );
+    }
+    // Names space-separated, as the API reference says; the folder the run's identity.
+    assert_eq!(
+        settings["IncludeOnly"],
+        "mysql-check-binlog-format mysql-check-server-id"
+    );
+    assert_eq!(settings["FailOnAssessmentFailure"], true);
+    let folder = settings["ResultLocationFolder"].as_str().unwrap();
+    assert!(
+        folder.starts_with("orders-db/assessment-aaaabbbbccccddddeeeeffffgg-"),
+        "{folder}"
+    );
+    assert_eq!(body["StartReplicationType"], "start-replication");
+}
+
+/// Runs botocore's validator (tests/model/validate_request.py, in the Python environment that
+/// scripts/test installs) on a request body; fails with what botocore says.
+fn assert_valid_for_botocore(operation: &str, body: &[u8]) {
+    use std::io::Write;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let python = format!("{root}/.tools/venv/bin/python");
+    let mut child = std::process::Command::new(&python)
+        .arg(format!("{root}/tests/model/validate_request.py"))
+        .arg(operation)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("{python}: {e}; run scripts/test once, which installs botocore in .tools/venv")
+        });
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{operation}: botocore refuses {}: {}",
+        String::from_utf8_lossy(body),
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

@@ -211,7 +211,11 @@ def test_log_delivery_actions_are_the_guides_and_only_on_star_because_it_grants_
         assert statement["Resource"] == "*"
     # No other new statement is on "*" but the ones the sources give no resource for.
     star = sorted({s["Sid"] for _, s in statements(template) if s.get("Resource") == "*"})
-    assert star == ["DeliverExecutionLogs", "PutFleetMetrics", "PutVerdictMetrics", "ReadTaskTags", "SeeWhetherTheTaskIsStillTesting", "SelectTasks", "SendTraces"]
+    assert star == [
+        "DeliverExecutionLogs", "DescribeServerlessAssessments", "PutFleetMetrics", "PutVerdictMetrics",
+        "ReadServerlessAssessments", "ReadServerlessReplications", "ReadTaskTags", "SeeWhetherTheTaskIsStillTesting",
+        "SelectReplicationConfigs", "SelectTasks", "SendTraces",
+    ]
 
 
 # The dashboard: its body rendered as CloudFormation would substitute it, and checked against the structure the

@@ -275,7 +275,11 @@ def test_the_verdict_function_is_the_second_binary_built_like_the_first(template
 
 
 def test_the_verdict_function_may_only_read_runs_and_their_assessments(template):
-    (statement,) = [s for name, s in statements(template) if name == "VerdictFunction"]
+    statement, serverless = [s for name, s in statements(template) if name == "VerdictFunction"]
+    # A DMS Serverless run is read through its replication: no resource type for it in the Service
+    # Authorization Reference.
+    assert serverless["Action"] == "dms:DescribeReplications"
+    assert serverless["Resource"] == "*"
     assert statement["Action"] == [
         "dms:DescribeReplicationTaskAssessmentRuns",
         "dms:DescribeReplicationTaskIndividualAssessments",
@@ -284,6 +288,8 @@ def test_the_verdict_function_may_only_read_runs_and_their_assessments(template)
     # lists for these actions (individual-assessment is listed for neither).
     assert [sub(arn) for arn in statement["Resource"]] == DESCRIBE_RUN_RESOURCES
 
+
+REPLICATION_CONFIGS = "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:replication-config:*"
 
 DESCRIBE_RUN_RESOURCES = [
     "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:rep:*",
@@ -399,6 +405,7 @@ def test_the_state_machine_has_no_other_statements(template):
     assert sids == [
         "InvokeTheTwoFunctions",
         "DescribeAssessmentRuns",
+        "DescribeServerlessAssessments",
         "CancelRunsThatTakeTooLong",
         "PublishVerdicts",
         "NotifyVerdicts",
@@ -495,6 +502,7 @@ def test_the_fleet_state_machine_has_exactly_the_statements_it_needs(template):
     sids = [s.get("Sid") for name, s in statements(template) if name == "FleetStateMachine"]
     assert sids == [
         "SelectTasks",
+        "SelectReplicationConfigs",
         "ReadTaskTags",
         "StartSingleRuns",
         "FollowSingleRuns",
@@ -511,6 +519,9 @@ def test_the_fleet_may_select_tasks_and_read_only_task_tags(template):
     select = sid(template, "FleetStateMachine", "SelectTasks")
     assert select["Action"] == "dms:DescribeReplicationTasks"
     assert select["Resource"] == "*"  # no resource types in the Service Authorization Reference
+    configs = sid(template, "FleetStateMachine", "SelectReplicationConfigs")
+    assert configs["Action"] == "dms:DescribeReplicationConfigs"
+    assert configs["Resource"] == "*"  # no resource types in the Service Authorization Reference
     tags = sid(template, "FleetStateMachine", "ReadTaskTags")
     assert tags["Action"] == "dms:ListTagsForResource"
     assert tags["Resource"] == "*"
@@ -827,7 +838,28 @@ def test_the_function_may_list_the_applicable_assessments_of_this_accounts_tasks
         "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:task:*",
     ]
     sids = [s.get("Sid") for name, s in statements(template) if name == "AssessmentRunFunction"]
-    assert sids == ["StartAssessmentRuns", "FindExistingRuns", "ListApplicableAssessments", "PassTheServiceRoleToDms"]
+    assert sids == [
+        "StartAssessmentRuns",
+        "FindExistingRuns",
+        "ListApplicableAssessments",
+        "StartServerlessAssessments",
+        "ReadServerlessReplications",
+        "PassTheServiceRoleToDms",
+    ]
+
+
+def test_the_function_may_start_and_read_only_this_accounts_replication_configs(template):
+    statement = sid(template, "AssessmentRunFunction", "StartServerlessAssessments")
+    assert statement["Effect"] == "Allow"
+    assert statement["Action"] == "dms:StartReplication"
+    assert sub(statement["Resource"]) == REPLICATION_CONFIGS
+    # No resource type (or no ReplicationConfig) for these reads in the Service Authorization Reference.
+    reads = sid(template, "AssessmentRunFunction", "ReadServerlessReplications")
+    assert reads["Action"] == ["dms:DescribeReplications", "dms:DescribeApplicableIndividualAssessments"]
+    assert reads["Resource"] == "*"
+    state_machine = sid(template, "AssessmentStateMachine", "DescribeServerlessAssessments")
+    assert state_machine["Action"] == "dms:DescribeReplications"
+    assert state_machine["Resource"] == "*"
 
 
 def test_samconfig_names_the_stack_and_needs_no_beta_opt_in():

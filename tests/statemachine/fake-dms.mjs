@@ -1,6 +1,6 @@
 // A loopback stand-in for DMS's JSON 1.1 API: StartReplicationTaskAssessmentRun,
-// DescribeReplicationTaskAssessmentRuns, DescribeReplicationTaskIndividualAssessments and
-// DescribeApplicableIndividualAssessments, with runs and
+// DescribeReplicationTaskAssessmentRuns, DescribeReplicationTaskIndividualAssessments,
+// DescribeApplicableIndividualAssessments, and DMS Serverless's StartReplication and DescribeReplications, with runs and
 // their individual assessments kept in memory (the tests set them) and faults on cue by task id.
 import http from 'node:http';
 
@@ -25,6 +25,9 @@ export async function startFakeDms() {
   // What DescribeApplicableIndividualAssessments lists for every task; a test may add names.
   const applicable = ['mysql-check-binlog-format', 'mysql-check-server-id', 'mysql-check-target-privileges', 'mysql-check-lob-size'];
   const callsByTask = new Map();
+  // Replication config ARN → its replication (Status, PremigrationAssessmentStatuses), as DMS Serverless keeps it.
+  const replications = new Map();
+  const listServerless = { value: true };
 
   const server = http.createServer((req, res) => {
     let body = '';
@@ -62,6 +65,36 @@ export async function startFakeDms() {
         runs.push(run);
         return send(200, { ReplicationTaskAssessmentRun: run });
       }
+      // DMS Serverless: StartReplication starts the replication with its assessment, whose settings
+      // arrive as a JSON string (API reference, StartReplication); DescribeReplications reports it.
+      if (target === 'StartReplication') {
+        startCalls.push(input);
+        if (typeof input.PremigrationAssessmentSettings !== 'string') {
+          return fault([400, 'InvalidParameterValueException', 'PremigrationAssessmentSettings must be a string']);
+        }
+        const settings = JSON.parse(input.PremigrationAssessmentSettings);
+        const config = input.ReplicationConfigArn;
+        const replication = replications.get(config) ?? { ReplicationConfigArn: config, PremigrationAssessmentStatuses: [] };
+        replication.Status = 'starting';
+        replication.StartReplicationType = input.StartReplicationType;
+        const status = {
+          PremigrationAssessmentRunArn: `arn:aws:dms:us-east-1:123456789012:assessment-run:SRV${replications.size + 1}${replication.PremigrationAssessmentStatuses.length + 1}`,
+          Status: 'starting',
+          PremigrationAssessmentRunCreationDate: 1764175200.123,
+          FailOnAssessmentFailure: settings.FailOnAssessmentFailure,
+          ResultLocationBucket: 'dms-serverless-premigration-results-abc',
+          ResultLocationFolder: settings.ResultLocationFolder,
+          ResultEncryptionMode: settings.ResultEncryptionMode,
+        };
+        replication.PremigrationAssessmentStatuses.push(status);
+        replications.set(config, replication);
+        return send(200, { Replication: replication });
+      }
+      if (target === 'DescribeReplications') {
+        const byConfig = (input.Filters ?? []).find((f) => f.Name === 'replication-config-arn');
+        const matching = [...replications.values()].filter((r) => !byConfig || byConfig.Values.includes(r.ReplicationConfigArn));
+        return send(200, { Replications: matching });
+      }
       const byRun = (input.Filters ?? []).find((f) => f.Name === 'replication-task-assessment-run-arn');
       if (target === 'DescribeReplicationTaskAssessmentRuns') {
         const byTask = (input.Filters ?? []).find((f) => f.Name === 'replication-task-arn');
@@ -73,7 +106,11 @@ export async function startFakeDms() {
         return send(200, { ReplicationTaskAssessmentRuns: matching });
       }
       if (target === 'DescribeReplicationTaskIndividualAssessments') {
-        const listed = runs
+        // Whether DMS lists a serverless run's individual assessments here is not documented: the tests play both.
+        const serverless = [...replications.values()]
+          .flatMap((r) => r.PremigrationAssessmentStatuses)
+          .map((s) => ({ ReplicationTaskAssessmentRunArn: s.PremigrationAssessmentRunArn }));
+        const listed = [...runs, ...(listServerless.value ? serverless : [])]
           .filter((r) => !byRun || byRun.Values.includes(r.ReplicationTaskAssessmentRunArn))
           .flatMap((r) =>
             (individualAssessments.get(r.ReplicationTaskAssessmentRunArn) ?? []).map((a, i) => ({
@@ -98,6 +135,8 @@ export async function startFakeDms() {
     individualAssessments,
     startCalls,
     applicable,
+    replications,
+    listServerless,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

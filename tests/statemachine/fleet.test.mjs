@@ -47,10 +47,10 @@ function answerChild(call, outcome) {
   const executionArn = `${call.StateMachineArn.replace(':stateMachine:', ':execution:')}:${call.Name}`;
   const base = { ExecutionArn: executionArn, Name: call.Name, StateMachineArn: call.StateMachineArn, Input: JSON.stringify(call.Input), StartDate: 1, StopDate: 2 };
   if (outcome.verdict && PASSING.has(outcome.verdict)) {
-    return { ...base, Status: 'SUCCEEDED', Output: verdictOf(call.Input.ReplicationTaskArn, outcome.verdict, outcome.failing) };
+    return { ...base, Status: 'SUCCEEDED', Output: verdictOf(call.Input.ReplicationTaskArn ?? call.Input.ReplicationConfigArn, outcome.verdict, outcome.failing) };
   }
   const [error, cause] = outcome.verdict
-    ? [`Assessment${outcome.verdict}`, JSON.stringify(verdictOf(call.Input.ReplicationTaskArn, outcome.verdict, outcome.failing))]
+    ? [`Assessment${outcome.verdict}`, JSON.stringify(verdictOf(call.Input.ReplicationTaskArn ?? call.Input.ReplicationConfigArn, outcome.verdict, outcome.failing))]
     : [outcome.error, outcome.cause];
   // A failed child fails the .sync task; the cause is the child's DescribeExecution output.
   throw Object.assign(new Error(JSON.stringify({ ...base, Status: 'FAILED', Error: error, Cause: cause })), { name: 'States.TaskFailed' });
@@ -75,8 +75,8 @@ function pageOf(ids, marker) {
  * DescribeReplicationTasks answers, in order (or an error to throw, `{ name, message }`); `tags`: tags by task ARN. Returns the output or error, the calls
  * made, and the run's measurements: state transitions and history events, from the execution's event log.
  */
-async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages = [], tags = {}, name = 'fleet-cutover-2026-11-27', values = {}, faults = {}, earlier = {} }) {
-  const calls = { describe: [], listTags: [], child: [], describeEarlier: [], putObject: [], publish: [], metric: [] };
+async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages = [], configPages = [], tags = {}, name = 'fleet-cutover-2026-11-27', values = {}, faults = {}, earlier = {} }) {
+  const calls = { describe: [], describeConfigs: [], listTags: [], child: [], describeEarlier: [], putObject: [], publish: [], metric: [] };
   const { definition, jsonataHandlers } = runnable(values, FLEET_DEFINITION_FILE);
   const context = { Execution: { Name: name, Input: input, StartTime: new Date().toISOString() } };
   const describe = async (request) => {
@@ -90,6 +90,17 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
     if (page.name) throw Object.assign(new Error(page.message), { name: page.name });
     return page;
   };
+  // DescribeReplicationConfigs, for a selection by Tag alone: `configPages` in order.
+  const describeConfigs = async (request) => {
+    calls.describeConfigs.push(request);
+    assert.equal(request.MaxRecords, PAGE_SIZE);
+    const page = configPages[calls.describeConfigs.length - 1];
+    assert.ok(page, 'no more config pages');
+    if (calls.describeConfigs.length > 1) assert.equal(request.Marker, configPages[calls.describeConfigs.length - 2].Marker);
+    else assert.equal(request.Marker, undefined);
+    if (page.name) throw Object.assign(new Error(page.message), { name: page.name });
+    return page;
+  };
   const machine = new StateMachine(definition);
   const execution = machine.run(input, {
     context,
@@ -98,6 +109,8 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
         ...jsonataHandlers(context),
         DescribeFirstPage: describe,
         DescribeNextPage: describe,
+        DescribeConfigFirstPage: describeConfigs,
+        DescribeConfigNextPage: describeConfigs,
         ListTags: async (request) => {
           calls.listTags.push(request);
           return { TagList: request.ResourceArnList.flatMap((arn) => (tags[arn] ?? []).map((tag) => ({ ...tag, ResourceArn: arn }))) };
@@ -109,7 +122,7 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
             const name = calls.child.length % 2 ? 'StepFunctions.ExecutionAlreadyExistsException' : 'StepFunctions.ExecutionAlreadyExists';
             throw Object.assign(new Error(`Execution Already Exists: '${call.Name}'`), { name });
           }
-          return answerChild(call, outcomes(call.Input.ReplicationTaskArn));
+          return answerChild(call, outcomes(call.Input.ReplicationTaskArn ?? call.Input.ReplicationConfigArn));
         },
         // What DescribeExecution (aws-sdk:sfn) says of an earlier child: Output and Cause as strings.
         DescribeEarlierRun: async (request) => {
@@ -141,7 +154,7 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
           return {};
         },
       },
-      retryIntervalOverrides: { DescribeFirstPage: 0, DescribeNextPage: 0, ListTags: 0, AssessTask: 0, DescribeEarlierRun: 0, WriteDetail: 0, PublishReport: 0, PutFleetMetric: 0 },
+      retryIntervalOverrides: { DescribeFirstPage: 0, DescribeNextPage: 0, DescribeConfigFirstPage: 0, DescribeConfigNextPage: 0, ListTags: 0, AssessTask: 0, DescribeEarlierRun: 0, WriteDetail: 0, PublishReport: 0, PutFleetMetric: 0 },
     },
   });
   const log = collect(execution);
@@ -596,5 +609,86 @@ describe('fleet state machine', () => {
       pages: [{ name: 'DatabaseMigration.ResourceNotFoundFault', message: 'No replication tasks found' }],
     });
     assert.equal(error.name, 'NoTasksSelected');
+  });
+});
+
+describe('DMS Serverless replication configs in a fleet', () => {
+  const CONFIG = (id) => `arn:aws:dms:us-east-1:${ACCOUNT}:replication-config:${id}`;
+
+  test('configs listed with tasks: each child gets its own members, and the report names each by its ARN', async () => {
+    const { output, error, calls } = await runFleet({
+      input: {
+        ReplicationTaskArns: [TASK('A')],
+        ReplicationConfigArns: [CONFIG('SRVA'), CONFIG('SRVB')],
+        StartReplicationType: 'start-replication',
+        FailOnAssessmentFailure: true,
+        ServiceAccessRoleArn: `arn:aws:iam::${ACCOUNT}:role/dms`,
+        Tags: [{ Key: 'team', Value: 'migrations' }],
+        IncludeOnly: ['mysql-check-binlog-format'],
+      },
+      outcomes: (arn) => ({ verdict: arn.endsWith('SRVB') ? 'Failed' : 'Passed', failing: arn.endsWith('SRVB') ? ['mysql-check-binlog-format'] : [] }),
+    });
+    assert.equal(error, undefined, String(error));
+    const inputs = Object.fromEntries(calls.child.map((c) => [c.Input.ReplicationTaskArn ?? c.Input.ReplicationConfigArn, c.Input]));
+    assert.deepEqual(inputs[TASK('A')], {
+      ReplicationTaskArn: TASK('A'),
+      ServiceAccessRoleArn: `arn:aws:iam::${ACCOUNT}:role/dms`,
+      Tags: [{ Key: 'team', Value: 'migrations' }],
+      IncludeOnly: ['mysql-check-binlog-format'],
+    });
+    assert.deepEqual(inputs[CONFIG('SRVA')], {
+      ReplicationConfigArn: CONFIG('SRVA'),
+      StartReplicationType: 'start-replication',
+      FailOnAssessmentFailure: true,
+      IncludeOnly: ['mysql-check-binlog-format'],
+      WarningsBlock: false,
+    });
+    assert.equal(output.Verdict, 'Failed');
+    assert.equal(output.TaskCount, 3);
+    const byArn = Object.fromEntries(output.Tasks.map((t) => [t.ReplicationTaskArn ?? t.ReplicationConfigArn, t]));
+    assert.equal(byArn[CONFIG('SRVB')].Verdict, 'Failed');
+    assert.deepEqual(byArn[CONFIG('SRVB')].FailingAssessments, ['mysql-check-binlog-format']);
+    assert.equal(byArn[CONFIG('SRVB')].ReplicationTaskArn, undefined);
+    assert.equal(byArn[TASK('A')].Verdict, 'Passed');
+  });
+
+  test('a selection by Tag alone selects the tagged tasks and the tagged configs, page by page', async () => {
+    const { output, error, calls } = await runFleet({
+      input: { Tag: { Key: 'cutover', Value: 'wave-1' }, StartReplicationType: 'start-replication' },
+      pages: [pageOf(['t1', 't2'])],
+      configPages: [
+        { ReplicationConfigs: [{ ReplicationConfigArn: CONFIG('C1'), ReplicationConfigIdentifier: 'c1' }], Marker: 'next' },
+        { ReplicationConfigs: [{ ReplicationConfigArn: CONFIG('C2'), ReplicationConfigIdentifier: 'c2' }] },
+      ],
+      tags: {
+        [TASK('T1')]: [{ Key: 'cutover', Value: 'wave-1' }],
+        [CONFIG('C2')]: [{ Key: 'cutover', Value: 'wave-1' }],
+        [CONFIG('C1')]: [{ Key: 'cutover', Value: 'wave-2' }],
+      },
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(calls.describeConfigs.length, 2);
+    assert.deepEqual(output.Tasks.map((t) => t.ReplicationTaskArn ?? t.ReplicationConfigArn).sort(), [CONFIG('C2'), TASK('T1')].sort());
+  });
+
+  test('a selection by replication instance or prefix selects tasks only (configs have neither)', async () => {
+    const { error, calls } = await runFleet({ input: { Tag: { Key: 'cutover' }, TaskIdentifierPrefix: 't' }, pages: [pageOf(['t1'])], tags: { [TASK('T1')]: [{ Key: 'cutover', Value: 'x' }] } });
+    assert.equal(error, undefined, String(error));
+    assert.equal(calls.describeConfigs.length, 0);
+  });
+
+  test('configs without StartReplicationType, with WarningsBlock true, or not config ARNs are InvalidInput', async () => {
+    for (const [input, message] of [
+      [{ ReplicationConfigArns: [CONFIG('X')] }, /StartReplicationType is required with ReplicationConfigArns/],
+      [{ ReplicationConfigArns: [CONFIG('X')], StartReplicationType: 'start-replication', WarningsBlock: true }, /cannot be held on warnings/],
+      [{ ReplicationConfigArns: [TASK('X')], StartReplicationType: 'start-replication' }, /is not a replication config ARN/],
+      [{ ReplicationConfigArns: [], StartReplicationType: 'start-replication' }, /must be a non-empty list/],
+      [{ ReplicationTaskArns: [TASK('X')], ReplicationConfigArn: CONFIG('X') }, /set for each task or config by the fleet/],
+    ]) {
+      const { error, calls } = await runFleet({ input });
+      assert.equal(error.name, 'InvalidInput', JSON.stringify(input));
+      assert.match(error.message, message);
+      assert.equal(calls.child.length, 0);
+    }
   });
 });

@@ -146,6 +146,30 @@ async function execute({
           }
           return { ReplicationTaskAssessmentRuns: [{ ...run }] };
         },
+        // DMS Serverless: the run is the replication's latest PremigrationAssessmentStatuses entry.
+        DescribeReplication: async (task) => {
+          calls.describe.push(task);
+          const [filter] = task.Filters;
+          assert.equal(filter.Name, 'replication-config-arn');
+          const scripted = describe[calls.describe.length - 1];
+          if (scripted?.name) raise(scripted);
+          if (scripted) return scripted;
+          const status = statuses[Math.min(calls.describe.length - 1, statuses.length - 1)];
+          const replication = dms.replications.get(filter.Values[0]);
+          assert.ok(replication, `DescribeReplication asked for an unknown config ${filter.Values[0]}`);
+          const run = replication.PremigrationAssessmentStatuses.at(-1);
+          run.Status = status;
+          replication.Status = IN_PROGRESS.includes(status) ? 'starting' : status === 'passed' || status === 'warning' ? 'running' : 'stopped';
+          const ended = results ?? (IN_PROGRESS.includes(status) ? undefined : RESULTS[status]);
+          if (ended) {
+            if (ended.ResultStatistic) run.ResultStatistic = ended.ResultStatistic;
+            dms.individualAssessments.set(
+              run.PremigrationAssessmentRunArn,
+              ended.assessments.map(([IndividualAssessmentName, Status]) => ({ IndividualAssessmentName, Status })),
+            );
+          }
+          return { Replications: [structuredClone(replication)] };
+        },
         CancelRun: async (task) => {
           calls.cancel.push(task);
           if (faults.cancel) raise(faults.cancel);
@@ -192,9 +216,9 @@ async function execute({
           return { ReplicationTask: { ReplicationTaskArn: task.ReplicationTaskArn, Status: 'starting' } };
         },
       },
-      waitTimeOverrides: { WaitForRun: 0, WaitForTask: 0 },
+      waitTimeOverrides: { WaitForRun: 0, WaitForAssessment: 0, WaitForTask: 0 },
       retryIntervalOverrides: Object.fromEntries(
-        ['StartAssessmentRun', 'DescribeRun', 'CancelRun', 'TakeVerdict', 'PublishVerdict', 'PutVerdictMetric', 'NotifyVerdict', 'DescribeTask'].map((s) => [s, 0]),
+        ['StartAssessmentRun', 'DescribeRun', 'DescribeReplication', 'CancelRun', 'TakeVerdict', 'PublishVerdict', 'PutVerdictMetric', 'NotifyVerdict', 'DescribeTask'].map((s) => [s, 0]),
       ),
     },
   });
@@ -266,7 +290,11 @@ describe('state machine', () => {
       });
       assert.equal(calls.describe.length, 3, 'it stops at the first status that is not in progress');
       assert.equal(calls.verdict.length, 1);
-      assert.deepEqual(calls.verdict[0].Payload, { ReplicationTaskAssessmentRunArn: calls.start[0] && dms.runs.at(-1).ReplicationTaskAssessmentRunArn, TimedOut: false });
+      assert.deepEqual(calls.verdict[0].Payload, {
+        ReplicationTaskAssessmentRunArn: calls.start[0] && dms.runs.at(-1).ReplicationTaskAssessmentRunArn,
+        TimedOut: false,
+        ReplicationConfigArn: '',
+      });
       assert.equal(calls.publish.length, 1);
       assert.equal(calls.notify.length, 0, 'no topic, no message');
       assert.equal(calls.describeTask.length + calls.startTask.length, 0, 'the gate is off by default');
@@ -339,7 +367,7 @@ describe('state machine', () => {
     const run = dms.runs.at(-1);
     assert.equal(calls.describe.length, MAX_WAIT_SECONDS / POLL_INTERVAL_SECONDS);
     assert.deepEqual(calls.cancel, [{ ReplicationTaskAssessmentRunArn: run.ReplicationTaskAssessmentRunArn }]);
-    assert.deepEqual(calls.verdict[0].Payload, { ReplicationTaskAssessmentRunArn: run.ReplicationTaskAssessmentRunArn, TimedOut: true });
+    assert.deepEqual(calls.verdict[0].Payload, { ReplicationTaskAssessmentRunArn: run.ReplicationTaskAssessmentRunArn, TimedOut: true, ReplicationConfigArn: '' });
     assert.equal(calls.publish[0].Entries[0].Detail.Verdict, 'TimedOut');
     assert.equal(error.name, 'AssessmentTimedOut');
     assert.equal(verdict.Verdict, 'TimedOut');
@@ -794,7 +822,12 @@ describe('limits', () => {
   };
 
   test('the poll bound, modelled from the definition: at most 1,000 polls and under 80% of 25,000 events for every MaxWaitSeconds and PollIntervalSeconds the template allows', async () => {
-    const poll = loop('WaitForRun');
+    // A task's run and a DMS Serverless run each have their own way round; the heavier counts.
+    const loops = [loop('WaitForRun'), loop('WaitForAssessment')];
+    const poll = {
+      heaviest: Math.max(...loops.map((l) => l.heaviest)),
+      on: new Set(loops.flatMap((l) => [...l.on])),
+    };
     const gate = loop('WaitForTask');
     const gateChecks = states.CheckGateBudget.Choices[0].NumericGreaterThanEquals;
     // Every other state once, every retry spent, the gate's checks all made, and the execution's start and end.
@@ -1057,5 +1090,102 @@ describe('limits', () => {
         assert.equal(refused.calls.start.length, 0);
       });
     }
+  });
+});
+
+describe('DMS Serverless replication configs', () => {
+  const CONFIG = (id) => `arn:aws:dms:us-east-1:123456789012:replication-config:${id}`;
+  const input = (id, more = {}) => ({ ReplicationConfigArn: CONFIG(id), StartReplicationType: 'start-replication', WarningsBlock: false, ...more });
+
+  for (const [status, verdict, listed] of [
+    ['passed', 'Passed', true],
+    ['failed', 'Failed', true],
+    ['failed', 'Failed', false],
+    ['warning', 'PassedWithWarnings', true],
+  ]) {
+    test(`a serverless run that ends "${status}" is ${verdict}${listed ? '' : ', its individual assessments unlisted by DMS'}: the same verdict, event and metric as a task's, and no task started`, async () => {
+      dms.listServerless.value = listed;
+      try {
+        const id = `SRV${status.toUpperCase()}${listed ? 'L' : 'U'}`;
+        const { output, error, verdict: cause, calls } = await execute({
+          input: input(id),
+          statuses: ['starting', 'running', status],
+          values: { StartTaskWhenAllowed: 'true' },
+        });
+        const started = dms.startCalls.at(-1);
+        assert.equal(started.ReplicationConfigArn, CONFIG(id));
+        assert.equal(typeof started.PremigrationAssessmentSettings, 'string', 'the settings go as a JSON string');
+        const settings = JSON.parse(started.PremigrationAssessmentSettings);
+        assert.equal(settings.FailOnAssessmentFailure, true);
+        const run = dms.replications.get(CONFIG(id)).PremigrationAssessmentStatuses.at(-1);
+        assert.equal(settings.ResultLocationFolder, run.ResultLocationFolder);
+        assert.equal(calls.describe.length, 3);
+        assert.deepEqual(calls.verdict[0].Payload, {
+          ReplicationTaskAssessmentRunArn: run.PremigrationAssessmentRunArn,
+          TimedOut: false,
+          ReplicationConfigArn: CONFIG(id),
+        });
+        const passes = verdict === 'Passed' || verdict === 'PassedWithWarnings';
+        const taken = passes ? output : cause;
+        if (passes) assert.equal(error, undefined, String(error));
+        else assert.equal(error.name, `Assessment${verdict}`);
+        assert.equal(taken.Verdict, verdict);
+        assert.equal(taken.ReplicationConfigArn, CONFIG(id));
+        assert.equal(taken.ReplicationTaskArn, undefined);
+        if (status === 'failed') {
+          assert.deepEqual(taken.Assessments.Failed, listed ? ['mysql-check-binlog-format'] : []);
+          assert.equal(taken.ResultStatistic.Failed, 1, 'the counts hold whether or not the names are listed');
+        }
+        assert.deepEqual(calls.publish[0].Entries[0].Resources, [CONFIG(id), run.PremigrationAssessmentRunArn]);
+        assert.deepEqual(calls.publish[0].Entries[0].Detail, taken);
+        assert.equal(calls.metric[0].MetricData[0].Dimensions[0].Value, verdict);
+        assert.equal(calls.describeTask.length + calls.startTask.length, 0, 'DMS starts the replication itself');
+      } finally {
+        dms.listServerless.value = true;
+      }
+    });
+  }
+
+  test('a serverless run that never ends is not cancelled (DMS documents no cancel for it) and fails as AssessmentTimedOut', async () => {
+    const { error, verdict, calls } = await execute({ input: input('SRVNEVER'), statuses: ['running'] });
+    assert.equal(calls.describe.length, MAX_WAIT_SECONDS / POLL_INTERVAL_SECONDS);
+    assert.equal(calls.cancel.length, 0);
+    assert.equal(calls.verdict[0].Payload.TimedOut, true);
+    assert.equal(error.name, 'AssessmentTimedOut');
+    assert.equal(verdict.Verdict, 'TimedOut');
+  });
+
+  test('the SNS message names the replication config', async () => {
+    const { calls } = await execute({ input: input('SRVNOTIFY'), values: { NotificationTopicArn: TOPIC } });
+    assert.match(calls.notify[0].Message, /of the DMS replication config arn:aws:dms:us-east-1:123456789012:replication-config:SRVNOTIFY ended with the verdict Passed/);
+  });
+
+  test('WarningsBlock true in the input is InvalidInput before anything starts (DMS starts a serverless replication on warnings); the template\'s applies to tasks only', async () => {
+    const { error, calls } = await execute({ input: input('SRVBLOCK', { WarningsBlock: true }) });
+    assert.equal(error.name, 'InvalidInput');
+    assert.match(error.message, /cannot be held on warnings/);
+    assert.equal(calls.start.length, 0);
+    const { input: given } = { input: input('SRVWARN') };
+    delete given.WarningsBlock;
+    const { output, error: none } = await execute({ input: given, statuses: ['warning'], values: { WarningsBlock: 'true' } });
+    assert.equal(none, undefined, String(none));
+    assert.equal(output.Verdict, 'PassedWithWarnings');
+  });
+
+  test('the longest wait at the shortest interval, for real: a serverless run that never ends is followed to TimedOut with the history under 80%', async () => {
+    const template = YAML.parse(readFileSync(path.join(ROOT, 'template.yaml'), 'utf8'), { logLevel: 'silent' });
+    // A parameter's bound, or the one value the template substitutes when it is not a parameter.
+    const bound = (name, which) =>
+      template.Parameters[name]?.[which] ?? Number(template.Resources.AssessmentStateMachine.Properties.DefinitionSubstitutions[name]);
+    const wait = bound('MaxWaitSeconds', 'MaxValue');
+    const interval = bound('PollIntervalSeconds', 'MinValue');
+    const values = { MaxWaitSeconds: String(wait), PollIntervalSeconds: String(interval), NotificationTopicArn: TOPIC };
+    const { error, calls, measured } = await execute({ input: input('SRVLONGEST'), statuses: ['running'], values });
+    assert.ok(calls.describe.length <= 1000);
+    assert.equal(error.name, 'AssessmentTimedOut');
+    console.log(
+      `longest serverless wait: ${calls.describe.length} polls, ${measured.events} history events ` +
+        `(${((measured.events / HISTORY_EVENTS_LIMIT) * 100).toFixed(1)}%), largest state ${measured.largest} bytes (${measured.largestAt})`,
+    );
   });
 });

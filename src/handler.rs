@@ -60,7 +60,8 @@ impl App {
         tracing::debug!(%payload, "payload");
         let invocation = payload::parse(&payload)?;
         if invocation.is_serverless() {
-            return self.start_serverless(&invocation, defaults, context).await;
+            // Boxed: the two paths' futures nested in one are deeper than the compiler lays out.
+            return Box::pin(self.start_serverless(&invocation, defaults, context)).await;
         }
         let resolved = request::resolve(&invocation, defaults, NameSeed::unique_now())?;
         // The kind of input only: an event's own fields are payload, logged at debug level.

@@ -1,5 +1,6 @@
 //! DMS Serverless: the premigration assessment of a replication config. DMS starts it only with the
-//! replication (`StartReplication` with `PremigrationAssessmentSettings`, a JSON string), keeps the
+//! replication (`StartReplication` with `PremigrationAssessmentSettings`, a string; written as JSON,
+//! which no documented example confirms), keeps the
 //! results in a bucket it manages and reports the run in `DescribeReplications`
 //! (`PremigrationAssessmentStatuses`); docs/aws-facts.md. A serverless run has no name: the
 //! function makes its result folder the run's identity, `<folder>/<run name>`, so that a retry
@@ -108,8 +109,9 @@ pub fn resolve(
     let start_replication_type = match payload.start_replication_type.as_deref() {
         None => {
             return Err(Error::invalid_input(format!(
-                "StartReplicationType is required with ReplicationConfigArn: DMS starts the \
-                 replication itself once the assessment allows it, so say how ({})",
+                "StartReplicationType is required with ReplicationConfigArn: DMS itself starts \
+                 the replication when its assessment ends, unless a failed assessment keeps it from \
+                 starting, so say how ({})",
                 quoted_list(START_REPLICATION_TYPES)
             )))
         }

@@ -575,7 +575,8 @@ impl VerdictApp {
         let described = match &request.replication_config_arn {
             Some(config) => {
                 home.check("ReplicationConfigArn", config, Scope::RegionAndAccount)?;
-                dms::within(budget, describe_serverless(&self.client, config, run_arn)).await
+                let described = Box::pin(describe_serverless(&self.client, config, run_arn));
+                dms::within(budget, described).await
             }
             None => dms::within(budget, describe(&self.client, run_arn)).await,
         };

@@ -136,8 +136,8 @@ impl Home {
             unchecked.push(
                 format!(
                     "Account: the function's account and partition are known only in Lambda (from \
-                     the function ARN Lambda gives it), so the {subject}'s, the role's and the key's \
-                     were not compared with them"
+                     the function ARN Lambda gives it), so the {subject}'s{} were not compared with them",
+                    if subject == "task" { ", the role's and the key's" } else { " and the key's" }
                 ),
             );
         }

@@ -85,6 +85,13 @@ pub fn resolve(
     };
 
     let task_member = invocation.task_member();
+    if payload.replication_task_arn.is_none()
+        && !matches!(invocation.origin, Origin::DmsTaskEvent { .. })
+    {
+        return Err(Error::invalid_input(
+            "ReplicationTaskArn is required (or ReplicationConfigArn, for a DMS Serverless replication config)",
+        ));
+    }
     let (replication_task_arn, task_id) = required(
         payload.replication_task_arn.as_deref(),
         None,
@@ -467,7 +474,9 @@ mod tests {
     fn required_members_are_named_with_their_variable() {
         let message = invalid(json!({}), &env_defaults());
         assert!(
-            message.contains("ReplicationTaskArn is required"),
+            message.contains("ReplicationTaskArn is required")
+                && message
+                    .contains("or ReplicationConfigArn, for a DMS Serverless replication config"),
             "{message}"
         );
         let message = invalid(json!({"ReplicationTaskArn": TASK}), &Defaults::default());

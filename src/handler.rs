@@ -163,17 +163,11 @@ impl App {
         if let Some(key) = &request.settings.result_kms_key_arn {
             home.check("ResultKmsKeyArn", key, Scope::Region)?;
         }
-        let spaced = |names: &Option<String>| -> Vec<String> {
-            names
-                .iter()
-                .flat_map(|n| n.split(' '))
-                .map(str::to_owned)
-                .collect()
-        };
-        let include_only = spaced(&request.settings.include_only);
-        let exclude = spaced(&request.settings.exclude);
-        let names = (&include_only[..], &exclude[..]);
-        if request_is_dry_run(invocation, defaults) {
+        let names = (
+            &request.settings.include_only[..],
+            &request.settings.exclude[..],
+        );
+        if request::dry_run(invocation, defaults) {
             tracing::info!(config_arn = %config, run_name = %request.run_name, outcome = "dry-run", "assessment run not started: dry run");
             let not_checked = home.not_checked_in_a_dry_run("replication config", names);
             return Ok(Output::DryRun(DryRunOutput {
@@ -188,7 +182,8 @@ impl App {
         let budget = dms::budget(context.deadline, SystemTime::now());
         let start = async {
             let subject = Subject::Config(config);
-            dms::check_assessment_names(&self.client, subject, names, str::to_owned).await?;
+            let named = |member: &str| request::named(member, &request.defaulted);
+            dms::check_assessment_names(&self.client, subject, names, named).await?;
             serverless::start(&self.client, &request).await
         };
         let started = dms::within(budget, start)
@@ -206,9 +201,4 @@ impl App {
         );
         Ok(Output::Assessment(output))
     }
-}
-
-/// Whether only the request is to be shown: the payload's `DryRun`, else `DRY_RUN`.
-fn request_is_dry_run(invocation: &payload::Invocation, defaults: &Defaults) -> bool {
-    invocation.payload.dry_run.unwrap_or(defaults.dry_run)
 }

@@ -53,6 +53,11 @@ impl Resolved {
     }
 }
 
+/// Whether only the request is to be shown: the payload's `DryRun`, else `DRY_RUN`.
+pub fn dry_run(invocation: &Invocation, defaults: &Defaults) -> bool {
+    invocation.payload.dry_run.unwrap_or(defaults.dry_run)
+}
+
 /// `member`, with the environment variable its value came from when it is in `defaulted`.
 pub fn named(member: &str, defaulted: &[(&str, &str)]) -> String {
     match defaulted.iter().find(|(m, _)| *m == member) {
@@ -78,11 +83,6 @@ pub fn resolve(
 ) -> Result<Resolved, Error> {
     let payload = &invocation.payload;
     let mut defaulted = Vec::new();
-    let mut from_env = |given: bool, default: bool, member, variable| {
-        if !given && default {
-            defaulted.push((member, variable));
-        }
-    };
 
     let task_member = invocation.task_member();
     if payload.replication_task_arn.is_none()
@@ -104,30 +104,29 @@ pub fn resolve(
         ("ServiceAccessRoleArn", "SERVICE_ACCESS_ROLE_ARN"),
         validate::role_arn,
     )?;
-    from_env(
-        payload.service_access_role_arn.is_some(),
-        true,
-        "ServiceAccessRoleArn",
-        "SERVICE_ACCESS_ROLE_ARN",
-    );
+    if payload.service_access_role_arn.is_none() {
+        defaulted.push(("ServiceAccessRoleArn", "SERVICE_ACCESS_ROLE_ARN"));
+    }
     let (result_location_bucket, ()) = required(
         payload.result_location_bucket.as_deref(),
         defaults.result_location_bucket.as_deref(),
         ("ResultLocationBucket", "RESULT_LOCATION_BUCKET"),
         validate::bucket_name,
     )?;
-    from_env(
-        payload.result_location_bucket.is_some(),
-        true,
-        "ResultLocationBucket",
-        "RESULT_LOCATION_BUCKET",
-    );
+    if payload.result_location_bucket.is_none() {
+        defaulted.push(("ResultLocationBucket", "RESULT_LOCATION_BUCKET"));
+    }
 
-    for member in ["StartReplicationType", "FailOnAssessmentFailure"] {
-        let given = match member {
-            "StartReplicationType" => payload.start_replication_type.is_some(),
-            _ => payload.fail_on_assessment_failure.is_some(),
-        };
+    for (member, given) in [
+        (
+            "StartReplicationType",
+            payload.start_replication_type.is_some(),
+        ),
+        (
+            "FailOnAssessmentFailure",
+            payload.fail_on_assessment_failure.is_some(),
+        ),
+    ] {
         if given {
             return Err(Error::invalid_input(format!(
                 "{member} applies only to a DMS Serverless replication config (ReplicationConfigArn); \
@@ -213,7 +212,7 @@ pub fn resolve(
     };
     Ok(Resolved {
         request,
-        dry_run: payload.dry_run.unwrap_or(defaults.dry_run),
+        dry_run: dry_run(invocation, defaults),
         recent_run_window,
         defaulted,
     })

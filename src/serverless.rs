@@ -35,11 +35,25 @@ pub struct AssessmentSettings {
     pub result_encryption_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_kms_key_arn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_only: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclude: Option<String>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "space_separated"
+    )]
+    pub include_only: Vec<String>,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "space_separated"
+    )]
+    pub exclude: Vec<String>,
     pub fail_on_assessment_failure: bool,
+}
+
+/// A list of names as DMS reads it in the settings: "A space-separated list of names".
+fn space_separated<S: serde::Serializer>(
+    names: &[String],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&names.join(" "))
 }
 
 /// A complete, validated `StartReplication` request, serialized with the API's member names.
@@ -56,25 +70,38 @@ pub struct StartReplicationRequest {
     /// The name the run's folder ends with.
     #[serde(skip)]
     pub run_name: String,
+    /// `(member, environment variable)` for each member the payload left to a default.
+    #[serde(skip)]
+    pub defaulted: Vec<(&'static str, &'static str)>,
 }
 
-/// Members of a task's request that a replication config does not take, and why.
-const NOT_FOR_A_CONFIG: &[(&str, &str)] = &[
+/// Members of a task's request that a replication config does not take: whether the payload gives
+/// it, and why it does not apply.
+type NotForAConfig = (&'static str, fn(&Payload) -> bool, &'static str);
+const NOT_FOR_A_CONFIG: &[NotForAConfig] = &[
     (
         "ServiceAccessRoleArn",
+        |p| p.service_access_role_arn.is_some(),
         "DMS Serverless uses its own service-linked role",
     ),
     (
         "ResultLocationBucket",
+        |p| p.result_location_bucket.is_some(),
         "DMS Serverless keeps the results in a bucket it manages",
     ),
-    ("Tags", "DMS Serverless does not tag an assessment run"),
+    (
+        "Tags",
+        |p| p.tags.is_some(),
+        "DMS Serverless does not tag an assessment run",
+    ),
     (
         "AssessmentRunName",
+        |p| p.assessment_run_name.is_some(),
         "a serverless run has no name; its result folder identifies it",
     ),
     (
         "RecentRunWindowSeconds",
+        |p| p.recent_run_window_seconds.is_some(),
         "DMS starts a serverless run only with the replication",
     ),
 ];
@@ -92,8 +119,8 @@ pub fn resolve(
              replication config, not both",
         ));
     }
-    for (member, why) in NOT_FOR_A_CONFIG {
-        if given(payload, member) {
+    for (member, given, why) in NOT_FOR_A_CONFIG {
+        if given(payload) {
             return Err(Error::invalid_input(format!(
                 "{member} does not apply to a replication config: {why}; leave it out"
             )));
@@ -138,13 +165,12 @@ pub fn resolve(
     };
     validate::result_folder(&folder, 0)
         .map_err(|why| Error::invalid_input(format!("the result folder {why}")))?;
-    let spaced = |names: &Vec<String>| Some(names.join(" ")).filter(|n| !n.is_empty());
     let settings = AssessmentSettings {
         result_location_folder: folder,
         result_encryption_mode: shared.result_encryption_mode,
         result_kms_key_arn: shared.result_kms_key_arn,
-        include_only: spaced(&shared.include_only),
-        exclude: spaced(&shared.exclude),
+        include_only: shared.include_only,
+        exclude: shared.exclude,
         fail_on_assessment_failure: payload.fail_on_assessment_failure.unwrap_or(true),
     };
     let premigration_assessment_settings =
@@ -155,19 +181,8 @@ pub fn resolve(
         premigration_assessment_settings,
         settings,
         run_name,
+        defaulted: shared.defaulted,
     })
-}
-
-/// Whether the payload gives `member` (a member of [`NOT_FOR_A_CONFIG`]).
-fn given(payload: &Payload, member: &str) -> bool {
-    match member {
-        "ServiceAccessRoleArn" => payload.service_access_role_arn.is_some(),
-        "ResultLocationBucket" => payload.result_location_bucket.is_some(),
-        "Tags" => payload.tags.is_some(),
-        "AssessmentRunName" => payload.assessment_run_name.is_some(),
-        "RecentRunWindowSeconds" => payload.recent_run_window_seconds.is_some(),
-        _ => false,
-    }
 }
 
 fn quoted_list(values: &[&str]) -> String {

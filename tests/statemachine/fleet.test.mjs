@@ -408,22 +408,27 @@ describe('fleet state machine', () => {
     const perTask = longestPath(item.States, item.StartAt) + 2;
     // One page of the selection, tags read: the loop from DescribeNextPage back to CheckMorePages.
     const page = ['DescribeNextPage', 'KeepPage', 'CheckTagFilter', 'ListTags', 'KeepTagged', 'AddCandidates', 'CheckMorePages'].reduce((sum, name) => sum + eventsOfState(states[name]), 0);
-    const pages = Math.ceil(MAX_TASKS / states.DescribeFirstPage.Parameters.MaxRecords);
+    // A selection by Tag alone pages through the tasks and then the DMS Serverless replication configs, each
+    // loop as heavy as the other; DMS documents no quota of replication configs, so as many as tasks are
+    // assumed (docs/fleet.md, "Limits").
+    const configPage = ['DescribeConfigNextPage', 'KeepConfigPage', 'CheckTagFilter', 'ListTags', 'KeepTagged', 'AddCandidates', 'CheckMorePages'].reduce((sum, name) => sum + eventsOfState(states[name]), 0);
+    assert.equal(configPage, page);
+    const pages = 2 * Math.ceil(MAX_TASKS / states.DescribeFirstPage.Parameters.MaxRecords);
     // The rest of the execution once: every state but the page loop and the Map's iterations.
-    const rest = longestPath(states, definition.StartAt, () => 0, new Set(['DescribeNextPage']));
+    const rest = longestPath(states, definition.StartAt, () => 0, new Set(['DescribeNextPage', 'DescribeConfigNextPage']));
     const worst = 2 + rest + pages * page + MAX_TASKS * perTask;
     // The same with every retry of every task spent (throttling on each call): not an input, but shown.
     const retried = 2 + rest + pages * page + MAX_TASKS * (longestPath(item.States, item.StartAt, retriesSpent) + 2);
     console.log(`model: ${perTask} events per task, ${page} per page of ${states.DescribeFirstPage.Parameters.MaxRecords}; ` +
       `${MAX_TASKS} tasks: ${worst} events (${((100 * worst) / HISTORY_EVENTS_LIMIT).toFixed(1)}%); with every retry spent ${retried}`);
     assertMargin('the worst fleet history', worst, HISTORY_EVENTS_LIMIT);
-    // The report: each compact entry is at most a task ARN (128 characters, checked on input; DMS's own are
-    // shorter), a verdict, and a count or an error's name (48 characters), and the name of a failed write (48),
+    // The report: each compact entry is at most a task or replication config ARN (128 characters, checked on
+    // input; DMS's own are shorter) under the longer of the two names, a verdict, and a count or an error's name (48 characters), and the name of a failed write (48),
     // as BuildEntry and DetailNotWritten cut them; a detailed entry is at most 1,000 characters of JSON, 4
     // bytes each at worst in UTF-8.
     const compact = Math.max(
-      bytes({ ReplicationTaskArn: 'a'.repeat(128), Verdict: 'PassedWithWarnings', FailingAssessmentCount: 999, DetailNotWritten: 'w'.repeat(48) }),
-      bytes({ ReplicationTaskArn: 'a'.repeat(128), Verdict: 'NoVerdict', Error: { Error: 'e'.repeat(48) }, DetailNotWritten: 'w'.repeat(48) }),
+      bytes({ ReplicationConfigArn: 'a'.repeat(128), Verdict: 'PassedWithWarnings', FailingAssessmentCount: 999, DetailNotWritten: 'w'.repeat(48) }),
+      bytes({ ReplicationConfigArn: 'a'.repeat(128), Verdict: 'NoVerdict', Error: { Error: 'e'.repeat(48) }, DetailNotWritten: 'w'.repeat(48) }),
     );
     const detailed = 4 * 1000;
     const report = bytes({ Verdict: 'PassedWithWarnings', TaskCount: 600, Counts: { NoVerdict: 1, Errored: 1, Failed: 1, TimedOut: 1, Cancelled: 1, NothingAssessed: 1, PassedWithWarnings: 1, Passed: 600 }, DetailLocation: `s3://${'b'.repeat(63)}/fleet-reports/${'n'.repeat(80)}/`, PublishError: { Error: 'e'.repeat(256), Cause: 'c'.repeat(2000) }, MetricError: { Error: 'e'.repeat(256), Cause: 'c'.repeat(2000) }, Tasks: [] }) +
@@ -496,6 +501,20 @@ describe('fleet state machine', () => {
     const byType = log.reduce((counts, e) => ({ ...counts, [e.type]: (counts[e.type] ?? 0) + 1 }), {});
     console.log(`${MAX_TASKS} failing tasks, the run's event log by type: ${JSON.stringify(byType)}`);
     assertLimits(`${MAX_TASKS} tasks, every child failing`, { measure: m, calls, output });
+  });
+
+  test(`${MAX_TASKS} DMS Serverless replication configs listed, every child failing with a long access-denied cause: under every limit, with margin`, async () => {
+    const configs = ids.map((id) => `arn:aws:dms:us-east-1:${ACCOUNT}:replication-config:${id}`);
+    const { output, error, calls, measure: m } = await runFleet({
+      input: { ReplicationConfigArns: configs, StartReplicationType: 'start-replication' },
+      outcomes: (arn) => ({ error: 'AccessDeniedFault', cause: accessDenied(arn) }),
+      values: { FleetConcurrency: '40' },
+    });
+    assert.equal(error, undefined, String(error));
+    assert.equal(calls.child.length, MAX_TASKS);
+    assert.deepEqual(output.Counts, { NoVerdict: MAX_TASKS });
+    assert.deepEqual(output.Tasks[0], { ReplicationConfigArn: configs[0], Verdict: 'NoVerdict', Error: { Error: 'AccessDeniedFault' } });
+    assertLimits(`${MAX_TASKS} configs, every child failing`, { measure: m, calls, output });
   });
 
   test(`${MAX_TASKS} tasks of every verdict with the longest failing-assessment names: under every limit, with margin`, async () => {

@@ -146,6 +146,70 @@ async fn a_running_replication_is_a_named_error_not_a_second_start() {
 }
 
 #[tokio::test]
+async fn a_start_whose_answer_was_lost_finds_its_run_when_dms_refuses_the_retry() {
+    // The retry: the replication still stopped and without the run when it looks first (the lost start
+    // had not shown yet), DMS refuses the start, and the look after the refusal finds the run in this
+    // request's folder.
+    let folder = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let seen = folder.clone();
+    let body =
+        json!({"__type": "InvalidResourceStateFault", "message": "The replication is starting"})
+            .to_string();
+    let refused = mock!(Client::start_replication)
+        .match_requests(move |req| {
+            let settings: Value =
+                serde_json::from_str(req.premigration_assessment_settings().unwrap()).unwrap();
+            *seen.lock().unwrap() = settings["ResultLocationFolder"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            true
+        })
+        .sequence()
+        .http_status(400, Some(body))
+        .build();
+    let looks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = looks.clone();
+    let described = mock!(Client::describe_replications).then_compute_output(move |_| {
+        let replicated = if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            replication("stopped", vec![])
+        } else {
+            replication(
+                "starting",
+                vec![assessment(&folder.lock().unwrap(), "starting")],
+            )
+        };
+        DescribeReplicationsOutput::builder()
+            .replications(replicated)
+            .build()
+    });
+    let names = applicable();
+    let output = invoke(&app(&[&described, &refused, &names]), payload())
+        .await
+        .unwrap();
+    assert_eq!(output["AlreadyExisted"], true);
+    assert_eq!(output["ReplicationTaskAssessmentRunArn"], SERVERLESS_RUN);
+    assert_eq!(refused.num_calls(), 1);
+    assert_eq!(looks.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_custom_event_carries_a_config_and_its_id_names_the_run() {
+    let event = json!({"version": "0", "id": "event-7", "detail-type": "Start assessment",
+        "source": "com.example.migrations", "account": "123456789012", "time": "2026-12-06T10:00:00Z",
+        "region": "us-east-1", "resources": [],
+        "detail": {"ReplicationConfigArn": CONFIG, "StartReplicationType": "start-replication", "DryRun": true}});
+    let first = invoke(&app(&[]), event.clone()).await.unwrap();
+    let again = invoke(&app(&[]), event).await.unwrap();
+    assert_eq!(first["Request"]["ReplicationConfigArn"], CONFIG);
+    assert_eq!(
+        first["Request"]["PremigrationAssessmentSettings"],
+        again["Request"]["PremigrationAssessmentSettings"],
+        "the event id makes the run's folder the same"
+    );
+}
+
+#[tokio::test]
 async fn members_that_do_not_apply_are_refused_by_name() {
     let app = app(&[]);
     for (member, value, why) in [
@@ -313,6 +377,21 @@ mod verdict {
         .unwrap();
         assert_eq!(verdict["Verdict"], "Passed");
         assert_eq!(verdict["ResultStatistic"]["Passed"], 3);
+    }
+
+    #[tokio::test]
+    async fn a_config_of_another_region_is_invalid_input_before_dms_is_called() {
+        let described = described(vec![]);
+        let error = judge(
+            &[&described],
+            json!({"ReplicationTaskAssessmentRunArn": SERVERLESS_RUN,
+                   "ReplicationConfigArn": "arn:aws:dms:eu-west-1:123456789012:replication-config:X"}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.error_type(), "InvalidInput");
+        assert!(error.to_string().contains("Region eu-west-1"), "{error}");
+        assert_eq!(described.num_calls(), 0);
     }
 
     #[tokio::test]

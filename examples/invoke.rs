@@ -121,7 +121,8 @@ async fn run(command: Command) -> ExitCode {
             // Read as the runtime reads it: malformed JSON is answered as the function would answer it.
             let event = LambdaEvent::new(Event::from_slice(&bytes), context());
             if verdict {
-                let app = VerdictApp::new(client).with_profile_problem(profile_problem);
+                let app = VerdictApp::new(client, sdk::s3_client(&config))
+                    .with_profile_problem(profile_problem);
                 answer(app.handle(event).await)
             } else {
                 let app =

@@ -92,7 +92,7 @@ pub async fn start_assessment_run(
         .replication_task_arn(&request.replication_task_arn)
         .service_access_role_arn(&request.service_access_role_arn)
         .result_location_bucket(&request.result_location_bucket)
-        .set_result_location_folder(request.result_location_folder.clone())
+        .result_location_folder(&request.result_location_folder)
         .set_result_encryption_mode(request.result_encryption_mode.clone())
         .set_result_kms_key_arn(request.result_kms_key_arn.clone())
         .assessment_run_name(&request.assessment_run_name)

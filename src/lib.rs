@@ -5,7 +5,8 @@
 //! (defaults from the environment), [`request`] (what is sent, after defaults and validation, named
 //! by [`naming`]), [`dms`] (the calls, through the client of [`http`]), [`output`] (what is
 //! returned) and [`error`] (the names Step Functions sees); [`home`] keeps the calls where the
-//! function runs. [`verdict`] is the verdict function's, on the same [`dms`] and [`error`]. [`sdk`]
+//! function runs. [`verdict`] is the verdict function's, on the same [`dms`] and [`error`], with
+//! [`reasons`] reading why from the run's result files. [`sdk`]
 //! loads the SDK's configuration and [`logging`] sets up the logs, for both.
 
 pub mod config;
@@ -18,6 +19,7 @@ pub mod logging;
 pub mod naming;
 pub mod output;
 pub mod payload;
+pub mod reasons;
 pub mod request;
 pub mod sdk;
 pub mod serverless;

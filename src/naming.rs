@@ -27,6 +27,19 @@ impl NameSeed<'_> {
     }
 }
 
+/// A run's result folder: `<folder>/<run name>`, or the run's name without a folder. DMS documents
+/// no folder per run, and a folder of its own is what makes the `summary.json` found there this
+/// run's (src/reasons.rs); for a DMS Serverless run it is also how a retry finds the run.
+pub fn run_folder(folder: Option<&str>, run_name: &str) -> String {
+    match folder
+        .map(|f| f.trim_end_matches('/'))
+        .filter(|f| !f.is_empty())
+    {
+        Some(folder) => format!("{folder}/{run_name}"),
+        None => run_name.to_owned(),
+    }
+}
+
 /// Builds `<prefix>-<task id>-<suffix>` from lower-case letters, digits and single hyphens.
 ///
 /// The prefix is expected to be valid already (see [`crate::validate::run_name_prefix`]).

@@ -18,8 +18,8 @@ pub struct StartRequest {
     pub replication_task_arn: String,
     pub service_access_role_arn: String,
     pub result_location_bucket: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result_location_folder: Option<String>,
+    /// The run's own folder, `<ResultLocationFolder>/<run name>` ([`naming::run_folder`]).
+    pub result_location_folder: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_encryption_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -161,6 +161,16 @@ pub fn resolve(
         validate::result_folder(folder, assessment_run_name.len())
             .map_err(|why| invalid(&named("ResultLocationFolder", &defaulted), folder, &why))?;
     }
+    // Each run gets a folder of its own, named for it, inside the one asked for.
+    let run_folder = naming::run_folder(result_location_folder.as_deref(), &assessment_run_name);
+    validate::result_folder(&run_folder, 0).map_err(|why| {
+        Error::invalid_input(format!(
+            "AssessmentRunName {} cannot name the run's result folder: the folder {} {why}",
+            validate::quoted(&assessment_run_name),
+            validate::quoted(&run_folder)
+        ))
+    })?;
+    let result_location_folder = run_folder;
 
     let tags = payload.tags.clone().unwrap_or_default();
     if payload.tags.is_some() && tags.is_empty() {
@@ -442,10 +452,13 @@ mod tests {
         let request = resolve_with(json!({"ReplicationTaskArn": TASK}), &env_defaults()).unwrap();
         assert_eq!(request.service_access_role_arn, ROLE);
         assert_eq!(request.result_location_bucket, "results");
-        assert_eq!(request.result_location_folder.as_deref(), Some("runs"));
         assert_eq!(
             request.assessment_run_name,
             "assessment-abcdef123-19700101t000000z-00000007"
+        );
+        assert_eq!(
+            request.result_location_folder, "runs/assessment-abcdef123-19700101t000000z-00000007",
+            "the run's own folder in the one asked for"
         );
     }
 
@@ -463,8 +476,8 @@ mod tests {
         );
         assert_eq!(request.result_location_bucket, "other-bucket");
         assert_eq!(
-            request.result_location_folder, None,
-            "an empty string clears the default folder"
+            request.result_location_folder, "Mine 1",
+            "an empty string clears the default folder: the run's folder is at the bucket's root"
         );
         assert_eq!(request.assessment_run_name, "Mine 1");
     }
@@ -731,6 +744,22 @@ mod tests {
             message.contains("after the run's name (200 bytes)"),
             "{message}"
         );
+        // A run's name that cannot be a folder's name.
+        for (name, expected) in [
+            ("/leading", "has an empty folder name"),
+            ("tab\tname", "a control character"),
+        ] {
+            let message = invalid(
+                json!({"ReplicationTaskArn": TASK, "AssessmentRunName": name}),
+                &env_defaults(),
+            );
+            assert!(
+                message.starts_with(&format!(
+                    "AssessmentRunName `{name}` cannot name the run's result folder: the folder `runs/{name}` "
+                )) && message.contains(expected),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -29,6 +29,20 @@ pub async fn config() -> SdkConfig {
     loader.load().await
 }
 
+/// The S3 client of the verdict function's reasons. With an endpoint of one's own for S3
+/// (`AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`: a local S3 such as moto), buckets are addressed in
+/// the path, which such a server answers; AWS's own endpoints keep the SDK's default, a bucket's
+/// own host name.
+pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let own_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+        .iter()
+        .any(|name| std::env::var(name).is_ok_and(|url| !url.is_empty()));
+    let s3 = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(own_endpoint)
+        .build();
+    aws_sdk_s3::Client::from_conf(s3)
+}
+
 /// No Region could be found: a configuration mistake, not an outage (not retried); with the
 /// profile problem, when there is one, as the likely cause.
 pub fn no_region(profile_problem: Option<&str>) -> Error {

@@ -159,10 +159,7 @@ pub fn resolve(
         .map(NameSeed::Identity)
         .unwrap_or(unique);
     let run_name = naming::generate(&defaults.run_name_prefix, config_id, seed);
-    let folder = match &shared.result_location_folder {
-        Some(folder) => format!("{}/{run_name}", folder.trim_end_matches('/')),
-        None => run_name.clone(),
-    };
+    let folder = naming::run_folder(shared.result_location_folder.as_deref(), &run_name);
     validate::result_folder(&folder, 0)
         .map_err(|why| Error::invalid_input(format!("the result folder {why}")))?;
     let settings = AssessmentSettings {

@@ -3,7 +3,7 @@
 //! ([`describe`]) and answers. The statuses relied on and their sources: docs/aws-facts.md.
 
 use std::collections::BTreeSet;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_databasemigration::types::{
     ReplicationTaskAssessmentRun, ReplicationTaskAssessmentRunResultStatistic,
@@ -18,6 +18,7 @@ use crate::dms;
 use crate::error::{self, Error};
 use crate::home::{Home, Scope};
 use crate::payload::{self, Event};
+use crate::reasons::{self, Location, Reason, Reasons};
 use crate::sdk;
 use crate::serverless;
 use crate::validate;
@@ -342,6 +343,16 @@ pub struct VerdictOutput {
     pub result_location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_failure_message: Option<String>,
+    /// Why, in DMS's words, for each assessment that did not pass, from the run's `summary.json`
+    /// ([`reasons`]); only for a verdict that [`wants_reasons`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+    /// How many reasons `Reasons` left out, past [`reasons::MAX_REASONS_BYTES`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasons_not_listed: Option<usize>,
+    /// Why there are no reasons, when reading them failed; the verdict stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasons_unavailable: Option<String>,
 }
 
 impl VerdictOutput {
@@ -392,8 +403,79 @@ impl VerdictOutput {
                 run.result_location_folder(),
             ),
             last_failure_message: text(run.last_failure_message()).map(bounded),
+            reasons: Vec::new(),
+            reasons_not_listed: None,
+            reasons_unavailable: None,
         })
     }
+
+    /// Adds what reading the reasons gave: the reasons, or why there are none.
+    pub fn explain(&mut self, read: Result<Reasons, String>) {
+        match read {
+            Ok(Reasons { listed, not_listed }) => {
+                self.reasons = listed;
+                self.reasons_not_listed = (not_listed > 0).then_some(not_listed);
+            }
+            Err(why) => {
+                self.reasons_unavailable =
+                    Some(error::bounded(&why, reasons::MAX_UNAVAILABLE_CHARS).into_owned());
+            }
+        }
+    }
+
+    /// The reasons on one line for the log, `<assessment>: <sentence>` joined by ` | `.
+    fn why(&self) -> String {
+        let line = self
+            .reasons
+            .iter()
+            .map(|r| format!("{}: {}", r.assessment, r.reason.as_deref().unwrap_or("-")))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        error::bounded(&line, MAX_MESSAGE_CHARS).into_owned()
+    }
+}
+
+/// Whether a verdict is worth its reasons: a run that ended without passing. A passed run has
+/// none; a timed-out or cancelled one has not written its summary.
+pub fn wants_reasons(verdict: Verdict) -> bool {
+    !matches!(
+        verdict,
+        Verdict::Passed | Verdict::TimedOut | Verdict::Cancelled
+    )
+}
+
+/// Reads the reasons of `run` from its `summary.json`, in at most `time`. A task's run must have
+/// a folder of its own, named for it, as the start function gives each run it starts: in a shared
+/// folder, `summary.json` may be another run's. A serverless run's folder is its identity already
+/// (src/serverless.rs), and a file older than the run is refused for both.
+pub async fn read_reasons(
+    s3: &aws_sdk_s3::Client,
+    run: &ReplicationTaskAssessmentRun,
+    serverless: bool,
+    time: Duration,
+) -> Result<Reasons, String> {
+    let location = Location::of(run.result_location_bucket(), run.result_location_folder())
+        .ok_or("DMS gives no result location for the run")?;
+    let name = run.assessment_run_name().filter(|n| !n.is_empty());
+    if let (false, Some(name)) = (serverless, name) {
+        let own = location.folder == name || location.folder.ends_with(&format!("/{name}"));
+        if !own {
+            return Err(format!(
+                "the run's folder is not named for the run ({}), so {} there may be another \
+                 run's; the start function gives each run it starts a folder of its own",
+                validate::quoted(name),
+                reasons::SUMMARY_FILE
+            ));
+        }
+    }
+    reasons::read(
+        s3,
+        &location,
+        run.replication_task_assessment_run_creation_date(),
+        (run.result_encryption_mode(), run.result_kms_key_arn()),
+        time,
+    )
+    .await
 }
 
 /// Where DMS writes the run's results: `s3://<bucket>/<folder>/`, or `s3://<bucket>/` without a
@@ -473,6 +555,8 @@ pub async fn describe_serverless(
         .set_last_failure_message(status.last_failure_message().map(str::to_owned))
         .set_result_location_bucket(status.result_location_bucket().map(str::to_owned))
         .set_result_location_folder(status.result_location_folder().map(str::to_owned))
+        .set_result_encryption_mode(status.result_encryption_mode().map(str::to_owned))
+        .set_result_kms_key_arn(status.result_kms_key_arn().map(str::to_owned))
         .set_replication_task_assessment_run_creation_date(
             status.premigration_assessment_run_creation_date().cloned(),
         )
@@ -516,17 +600,20 @@ async fn individual_assessments(
     Ok(all)
 }
 
-/// What every invocation shares, built once per process: the DMS client.
+/// What every invocation shares, built once per process: the DMS client and the S3 client that
+/// reads the reasons.
 #[derive(Debug, Clone)]
 pub struct VerdictApp {
     client: Client,
+    s3: aws_sdk_s3::Client,
     profile_problem: Option<String>,
 }
 
 impl VerdictApp {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, s3: aws_sdk_s3::Client) -> Self {
         VerdictApp {
             client,
+            s3,
             profile_problem: None,
         }
     }
@@ -549,6 +636,9 @@ impl VerdictApp {
                 verdict = ?output.verdict,
                 // The failed and errored individual assessments, for a Logs Insights query.
                 failing = %[&output.assessments.failed[..], &output.assessments.error[..]].concat().join(","),
+                // DMS's reasons, `<assessment>: <sentence> | …`, or why there are none.
+                why = %output.why(),
+                reasons_unavailable = output.reasons_unavailable.as_deref().unwrap_or_default(),
                 outcome = "verdict",
                 "verdict taken"
             ),
@@ -572,6 +662,7 @@ impl VerdictApp {
             return Err(sdk::no_region(self.profile_problem.as_deref()));
         }
         let budget = dms::budget(context.deadline, SystemTime::now());
+        let started = tokio::time::Instant::now();
         let described = match &request.replication_config_arn {
             Some(config) => {
                 home.check("ReplicationConfigArn", config, Scope::RegionAndAccount)?;
@@ -582,7 +673,15 @@ impl VerdictApp {
         };
         let described = described
             .map_err(|error| sdk::with_profile_problem(error, self.profile_problem.as_deref()))?;
-        VerdictOutput::judge(&described, &request)
+        let mut output = VerdictOutput::judge(&described, &request)?;
+        if wants_reasons(output.verdict) {
+            let time = budget
+                .saturating_sub(started.elapsed())
+                .min(reasons::READ_TIMEOUT);
+            let serverless = request.replication_config_arn.is_some();
+            output.explain(read_reasons(&self.s3, &described.run, serverless, time).await);
+        }
+        Ok(output)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Hostile and malformed input: never a panic, always a valid request or `InvalidInput`, in bounded
-//! time, with messages that stay small however large the input.
+//! time, with messages that stay small however large the input. And the same of a run's
+//! `summary.json`, however garbled: reasons within their bounds, or one sentence saying why not.
 
 mod common;
 
@@ -10,6 +11,7 @@ use common::*;
 use dms_assessment_run::config::Defaults;
 use dms_assessment_run::naming::NameSeed;
 use dms_assessment_run::payload::{self, Event, DMS_TASK_STATE_CHANGE};
+use dms_assessment_run::reasons::{self, Location};
 use dms_assessment_run::{request, App, Error};
 use lambda_runtime::{Context, LambdaEvent};
 use proptest::prelude::*;
@@ -149,7 +151,10 @@ async fn unicode_in_names_and_tags_passes_through_unchanged() {
     let (result, _) = answer(&app_without_dms(), payload.to_string().as_bytes()).await;
     let request = &result.unwrap()["Request"];
     assert_eq!(request["AssessmentRunName"], "évaluation-préalable 迁移 🚀");
-    assert_eq!(request["ResultLocationFolder"], "résultats/データ");
+    assert_eq!(
+        request["ResultLocationFolder"],
+        "résultats/データ/évaluation-préalable 迁移 🚀"
+    );
     assert_eq!(
         request["Tags"],
         json!([{"Key": "équipe", "Value": "données 数据"}])
@@ -406,5 +411,137 @@ fn payload_like_objects_give_a_request_or_invalid_input() {
     assert!(
         reached * 2 >= cases,
         "only {reached} of {cases} payload-like cases reached validation"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run's summary.json, however garbled
+
+/// Parses `json` as the verdict function does: reasons within every bound, or a short sentence.
+fn check_summary(json: &[u8]) -> Result<(), TestCaseError> {
+    let location = Location::of(Some(BUCKET), Some("runs/assessment-1")).unwrap();
+    match reasons::parse(json, &location) {
+        Ok(found) => {
+            let size = serde_json::to_string(&found.listed).unwrap().len();
+            prop_assert!(size <= reasons::MAX_REASONS_BYTES, "{size} bytes");
+            for reason in &found.listed {
+                prop_assert!(["failed", "error", "warning"].contains(&reason.result.as_str()));
+                prop_assert!(!reason.assessment.is_empty());
+                for text in [Some(&reason.assessment), reason.reason.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    prop_assert!(!text.chars().any(char::is_control), "{text:?}");
+                    prop_assert!(text.chars().count() <= reasons::MAX_REASON_CHARS);
+                }
+                if let Some(details) = &reason.details {
+                    prop_assert!(details.starts_with("s3://") && details.len() <= 1100);
+                }
+            }
+        }
+        Err(why) => {
+            prop_assert!(why.len() < 200, "{why}");
+            assert_plain(&why);
+        }
+    }
+    Ok(())
+}
+
+/// Objects in the shape of `summary.json`, with members and values of every kind where the shape
+/// has strings: names and sentences long, empty, with control characters or not strings at all.
+fn summary_like() -> impl Strategy<Value = String> {
+    // Long texts are short ones repeated: generating 600 random characters costs more than the parse.
+    let text = prop_oneof![
+        ".{0,40}".prop_map(Value::String),
+        "[a-z-]{1,30}".prop_map(Value::String),
+        ("(.|\n|\t|\u{0}){1,12}", 1..60usize).prop_map(|(s, n)| Value::String(s.repeat(n))),
+        Just(Value::String("n/a/../x".into())),
+        Just(Value::Null),
+        any::<i64>().prop_map(Value::from),
+    ];
+    // Most entries have a name, so that most files get past the shape and their reasons are checked.
+    let name = prop_oneof![
+        9 => prop_oneof![
+            "[a-z-]{1,30}".prop_map(Value::String),
+            (".{1,12}", 1..30usize).prop_map(|(s, n)| Value::String(s.repeat(n))),
+        ],
+        1 => text.clone(),
+    ];
+    let entry = (
+        name,
+        text.clone(),
+        prop::collection::btree_map(".{0,10}", text, 0..2),
+    )
+        .prop_map(|(name, details, mut extra)| {
+            extra.insert("test-name".to_owned(), name);
+            extra.insert("test-result-details".to_owned(), details);
+            Value::Object(extra.into_iter().collect())
+        });
+    let list = prop_oneof![
+        prop::collection::vec(entry, 0..16).prop_map(Value::Array),
+        Just(Value::Null),
+        Just(json!({})),
+    ];
+    prop::collection::btree_map(
+        prop_oneof![
+            Just("failed".to_owned()),
+            Just("error".to_owned()),
+            Just("warning".to_owned()),
+            Just("passed".to_owned()),
+            ".{0,10}"
+        ],
+        list,
+        0..5,
+    )
+    .prop_map(|lists| {
+        json!({"version": "0.0.2", "summary": Value::Object(lists.into_iter().collect())})
+            .to_string()
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn any_json_summary_gives_reasons_or_a_sentence(value in any_json()) {
+        check_summary(value.to_string().as_bytes())?;
+    }
+
+    #[test]
+    fn any_bytes_summary_give_reasons_or_a_sentence(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        check_summary(&bytes)?;
+    }
+
+    #[test]
+    fn summary_like_objects_give_reasons_or_a_sentence(text in summary_like()) {
+        check_summary(text.as_bytes())?;
+    }
+}
+
+#[test]
+fn the_largest_summary_read_is_parsed_quickly_and_within_bounds() {
+    // 1 MiB of entries with long names and sentences: what the reader lets through at most.
+    let entry = json!({"test-name": "n".repeat(300), "test-result-details": "d\n".repeat(1000)});
+    let mut entries = Vec::new();
+    let mut size = 0;
+    while size < reasons::MAX_SUMMARY_BYTES as usize - 4000 {
+        size += entry.to_string().len() + 1;
+        entries.push(entry.clone());
+    }
+    let json = json!({"summary": {"failed": entries}}).to_string();
+    assert!(json.len() as u64 <= reasons::MAX_SUMMARY_BYTES);
+    let started = Instant::now();
+    check_summary(json.as_bytes()).unwrap();
+    let found =
+        reasons::parse(json.as_bytes(), &Location::of(Some(BUCKET), None).unwrap()).unwrap();
+    assert_eq!(
+        found.listed.len(),
+        1,
+        "duplicates of one name are one reason"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
     );
 }

@@ -8,6 +8,7 @@ use aws_sdk_databasemigration::operation::start_replication::StartReplicationOut
 use aws_sdk_databasemigration::types::{PremigrationAssessmentStatus, Replication};
 use aws_sdk_databasemigration::Client;
 use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use common::local_s3::unreachable_s3;
 use common::*;
 use dms_assessment_run::{App, Defaults, Error};
 use serde_json::{json, Value};
@@ -314,7 +315,7 @@ mod verdict {
         let client = mock_client!(aws_sdk_databasemigration, RuleMode::MatchAny, rules);
         let mut context = lambda_runtime::Context::default();
         context.deadline = deadline_in(std::time::Duration::from_secs(30));
-        VerdictApp::new(client)
+        VerdictApp::new(client, unreachable_s3())
             .handle(lambda_runtime::LambdaEvent::new(payload.into(), context))
             .await
             .map(|output| serde_json::to_value(output).unwrap())

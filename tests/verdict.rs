@@ -14,6 +14,7 @@ use aws_sdk_databasemigration::types::{
 };
 use aws_sdk_databasemigration::Client;
 use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use common::local_s3::unreachable_s3;
 use common::loopback::{client_for, dms_fault, dms_json, DESCRIBE, DESCRIBE_INDIVIDUAL};
 use common::runtime_api::RuntimeApi;
 use common::*;
@@ -29,11 +30,10 @@ const UNKNOWN_RUN: &str = "arn:aws:dms:us-east-1:123456789012:assessment-run:GON
 // The handler with a mocked SDK client
 
 fn app(rules: &[&Rule]) -> VerdictApp {
-    VerdictApp::new(mock_client!(
-        aws_sdk_databasemigration,
-        RuleMode::MatchAny,
-        rules
-    ))
+    VerdictApp::new(
+        mock_client!(aws_sdk_databasemigration, RuleMode::MatchAny, rules),
+        unreachable_s3(),
+    )
 }
 
 fn statistic(
@@ -181,7 +181,11 @@ async fn a_failed_run_is_failed_with_its_assessments_named_by_status() {
                 "Skipped": ["mysql-check-target-privileges"]
             },
             "ResultLocation": format!("s3://{BUCKET}/orders-db/"),
-            "LastFailureMessage": "Individual assessment mysql-check-binlog-format failed"
+            "LastFailureMessage": "Individual assessment mysql-check-binlog-format failed",
+            // A run started elsewhere, whose folder may hold another run's summary.json.
+            "ReasonsUnavailable": "the run's folder is not named for the run (`orders-db-before-cutover`), \
+                 so summary.json there may be another run's; the start function gives each run it \
+                 starts a folder of its own"
         })
     );
     assert_eq!(
@@ -410,7 +414,7 @@ async fn loopback_dms(status: &str) -> MockServer {
 }
 
 async fn wire_verdict(dms: &MockServer, payload: Value) -> Result<Value, Error> {
-    let app = VerdictApp::new(client_for(&dms.uri()).await);
+    let app = VerdictApp::new(client_for(&dms.uri()).await, unreachable_s3());
     verdict_of(&app, payload).await
 }
 
@@ -504,7 +508,7 @@ async fn a_dms_that_never_answers_is_unavailable_before_the_deadline() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60)))
         .mount(&dms)
         .await;
-    let app = VerdictApp::new(client_for(&dms.uri()).await);
+    let app = VerdictApp::new(client_for(&dms.uri()).await, unreachable_s3());
     let began = Instant::now();
     let error = app
         .handle(invocation_with_deadline(ended(), Duration::from_secs(3)))

@@ -53,7 +53,7 @@ async fn the_request_on_the_wire_is_exactly_the_api_call() {
             "ReplicationTaskArn": TASK,
             "ServiceAccessRoleArn": ROLE,
             "ResultLocationBucket": BUCKET,
-            "ResultLocationFolder": "orders-db/nightly",
+            "ResultLocationFolder": "orders-db/nightly/orders-db-before-cutover",
             "ResultEncryptionMode": "SSE_KMS",
             "ResultKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "AssessmentRunName": "orders-db-before-cutover",
@@ -93,6 +93,7 @@ async fn members_without_a_value_are_not_sent() {
             "AssessmentRunName",
             "ReplicationTaskArn",
             "ResultLocationBucket",
+            "ResultLocationFolder",
             "ServiceAccessRoleArn"
         ]
     );

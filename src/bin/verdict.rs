@@ -7,7 +7,8 @@ use lambda_runtime::{run, service_fn, LambdaEvent};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init(std::io::stdout);
-    let app = VerdictApp::new(Client::new(&sdk::config().await))
+    let config = sdk::config().await;
+    let app = VerdictApp::new(Client::new(&config), sdk::s3_client(&config))
         .with_profile_problem(sdk::profile_problem().await);
 
     let app = &app;

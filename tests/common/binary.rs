@@ -118,7 +118,7 @@ impl Function {
 }
 
 /// Gives `command` only the environment Lambda gives function `name` on `provided.al2023`, with
-/// `runtime` as its Runtime API, the DMS at `dms`, and JSON logs at `log_level`.
+/// `runtime` as its Runtime API, the DMS (and S3) at `dms`, and JSON logs at `log_level`.
 pub fn lambda_environment<'c>(
     command: &'c mut Command,
     name: &str,
@@ -141,4 +141,7 @@ pub fn lambda_environment<'c>(
         .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE", dms)
+        // The verdict function's reads of result files stay on the loopback too (a test may
+        // point them at a local S3 instead).
+        .env("AWS_ENDPOINT_URL_S3", dms)
 }

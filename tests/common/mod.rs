@@ -3,6 +3,7 @@
 
 pub mod binary;
 pub mod fault_server;
+pub mod local_s3;
 pub mod loopback;
 pub mod runtime_api;
 

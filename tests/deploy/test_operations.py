@@ -340,7 +340,10 @@ def test_the_dashboard_shows_what_the_issue_lists(template):
     verdicts = re.findall(r"'(\w+)'", order)
     assert [v for m, v in sorted(shown) if m == "FleetVerdicts"] == sorted(verdicts)
     assert [v for m, v in sorted(shown) if m == "Verdicts"] == sorted(set(verdicts) - {"NoVerdict"})
-    (cold,) = [w for w in dashboard["widgets"] if w["type"] == "log"]
+    cold, why = [w for w in dashboard["widgets"] if w["type"] == "log"]
+    # DMS's reasons, from the verdict function's one line per verdict (src/verdict.rs logs why and reasons_unavailable).
+    assert why["properties"]["query"].startswith(f"SOURCE '{STACK}-VerdictFunctionLogGroup-ABC123' | filter outcome = \"verdict\"")
+    assert "fields @timestamp, verdict, why, reasons_unavailable, run_arn" in why["properties"]["query"]
     for function in ["AssessmentRunFunction", "VerdictFunction"]:
         assert f"SOURCE '{STACK}-{function}LogGroup-ABC123'" in cold["properties"]["query"]
     assert 'type = "platform.report"' in cold["properties"]["query"] and "record.metrics.initDurationMs" in cold["properties"]["query"]

@@ -275,7 +275,7 @@ def test_the_verdict_function_is_the_second_binary_built_like_the_first(template
 
 
 def test_the_verdict_function_may_only_read_runs_and_their_assessments(template):
-    statement, serverless = [s for name, s in statements(template) if name == "VerdictFunction"]
+    statement, serverless, _results, _key = [s for name, s in statements(template) if name == "VerdictFunction"]
     # A DMS Serverless run is read through its replication: no resource type for it in the Service
     # Authorization Reference.
     assert serverless["Action"] == "dms:DescribeReplications"
@@ -287,6 +287,28 @@ def test_the_verdict_function_may_only_read_runs_and_their_assessments(template)
     # This account's and Region's instances, tasks and runs: the types the Service Authorization Reference
     # lists for these actions (individual-assessment is listed for neither).
     assert [sub(arn) for arn in statement["Resource"]] == DESCRIBE_RUN_RESOURCES
+
+
+def test_the_verdict_function_may_read_only_the_stacks_results_and_decrypt_only_with_its_key(template):
+    conditions = {}
+    results = sid(template, "VerdictFunction", "ReadRunResults", conditions)
+    assert results["Action"] == "s3:GetObject"
+    arn, names = results["Resource"]["Fn::Sub"]
+    assert arn == "arn:${AWS::Partition}:s3:::${Bucket}/*"
+    # The bucket the stack created, or the one it was given: the one the start function writes to.
+    assert names == {"Bucket": {"Fn::If": ["CreateRoleAndBucket", {"Ref": "ResultsBucket"}, {"Ref": "ResultLocationBucket"}]}}
+    start = template["Resources"]["AssessmentRunFunction"]["Properties"]["Environment"]["Variables"]
+    assert start["RESULT_LOCATION_BUCKET"] == names["Bucket"]
+    key = sid(template, "VerdictFunction", "DecryptRunResults", conditions)
+    assert conditions["DecryptRunResults"] == "EncryptWithOwnKey"
+    assert "ReadRunResults" not in conditions, "reading the results is always allowed"
+    assert key["Action"] == "kms:Decrypt"
+    assert key["Resource"] == {"Ref": "ResultEncryption"}
+    assert key["Condition"] == {"StringEquals": {"kms:ViaService": {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}}}
+    # Only a key ARN given as ResultEncryption; SSE_S3, SSE_KMS (DMS's key) and NONE grant nothing.
+    assert conditions_for(template, ResultEncryption="arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")["EncryptWithOwnKey"]
+    for mode in ["SSE_S3", "SSE_KMS", "NONE"]:
+        assert not conditions_for(template, ResultEncryption=mode)["EncryptWithOwnKey"], mode
 
 
 REPLICATION_CONFIGS = "arn:${AWS::Partition}:dms:${AWS::Region}:${AWS::AccountId}:replication-config:*"

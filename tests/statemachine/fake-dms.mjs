@@ -59,6 +59,8 @@ export async function startFakeDms() {
           ReplicationTaskAssessmentRunCreationDate: 1764175200.123,
           ServiceAccessRoleArn: input.ServiceAccessRoleArn,
           ResultLocationBucket: input.ResultLocationBucket,
+          ResultLocationFolder: input.ResultLocationFolder,
+          ResultEncryptionMode: input.ResultEncryptionMode,
           AssessmentRunName: input.AssessmentRunName,
           IsLatestTaskAssessmentRun: true,
         };

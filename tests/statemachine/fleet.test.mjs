@@ -23,9 +23,10 @@ const DETAILED_MAX_TASKS = 40;
 const PAGE_SIZE = 20;
 
 /** The single-run state machine's verdict for a task, as its output or its failure's cause carries it. */
-function verdictOf(taskArn, verdict, failing = []) {
+function verdictOf(taskArn, verdict, failing = [], more = {}) {
   const id = taskArn.split(':').at(-1);
   return {
+    ...more,
     Verdict: verdict,
     Status: { Passed: 'passed', PassedWithWarnings: 'warning', Failed: 'failed', Errored: 'error-executing', TimedOut: 'running', Cancelled: 'cancelling', NothingAssessed: 'warning' }[verdict],
     ReplicationTaskAssessmentRunArn: `arn:aws:dms:us-east-1:${ACCOUNT}:assessment-run:RUN${id}`.slice(0, 120),
@@ -40,17 +41,18 @@ function verdictOf(taskArn, verdict, failing = []) {
 const PASSING = new Set(['Passed', 'PassedWithWarnings']);
 
 /**
- * What a child ends with: `{ verdict, failing }` (the child succeeds on a pass, fails as Assessment<Verdict>
- * otherwise), or `{ error, cause }` (the child fails with that error, as RunNotStarted does).
+ * What a child ends with: `{ verdict, failing, more }` (the child succeeds on a pass, fails as Assessment<Verdict>
+ * otherwise; `more`: other members of its verdict, such as Reasons), or `{ error, cause }` (the child fails with
+ * that error, as RunNotStarted does).
  */
 function answerChild(call, outcome) {
   const executionArn = `${call.StateMachineArn.replace(':stateMachine:', ':execution:')}:${call.Name}`;
   const base = { ExecutionArn: executionArn, Name: call.Name, StateMachineArn: call.StateMachineArn, Input: JSON.stringify(call.Input), StartDate: 1, StopDate: 2 };
   if (outcome.verdict && PASSING.has(outcome.verdict)) {
-    return { ...base, Status: 'SUCCEEDED', Output: verdictOf(call.Input.ReplicationTaskArn ?? call.Input.ReplicationConfigArn, outcome.verdict, outcome.failing) };
+    return { ...base, Status: 'SUCCEEDED', Output: verdictOf(call.Input.ReplicationTaskArn ?? call.Input.ReplicationConfigArn, outcome.verdict, outcome.failing, outcome.more) };
   }
   const [error, cause] = outcome.verdict
-    ? [`Assessment${outcome.verdict}`, JSON.stringify(verdictOf(call.Input.ReplicationTaskArn ?? call.Input.ReplicationConfigArn, outcome.verdict, outcome.failing))]
+    ? [`Assessment${outcome.verdict}`, JSON.stringify(verdictOf(call.Input.ReplicationTaskArn ?? call.Input.ReplicationConfigArn, outcome.verdict, outcome.failing, outcome.more))]
     : [outcome.error, outcome.cause];
   // A failed child fails the .sync task; the cause is the child's DescribeExecution output.
   throw Object.assign(new Error(JSON.stringify({ ...base, Status: 'FAILED', Error: error, Cause: cause })), { name: 'States.TaskFailed' });
@@ -174,15 +176,31 @@ async function runFleet({ input, outcomes = () => ({ verdict: 'Passed' }), pages
 }
 
 
+// The reasons the verdict function gives (src/reasons.rs): C's from its summary.json, D's missing.
+const REASONS = {
+  C: {
+    Reasons: [
+      { Assessment: 'mysql-check-binlog-format', Result: 'failed', Reason: 'The binlog_format parameter of the source is MIXED; change data capture needs ROW', Details: 's3://b/f/mysql-check-binlog-format.json' },
+      { Assessment: 'mysql-check-lob-size', Result: 'warning', Reason: 'LOBs too large', Details: 's3://b/f/mysql-check-lob-size.json' },
+    ],
+    ReasonsNotListed: 1,
+  },
+  D: { ReasonsUnavailable: "DMS wrote no summary.json in the run's ResultLocation (S3: NoSuchKey)" },
+};
+
 describe('fleet state machine', () => {
   test('a list of tasks with mixed verdicts: one report, counts per verdict, the worst verdict, every task with its verdict', async () => {
     const verdicts = { A: 'Passed', B: 'PassedWithWarnings', C: 'Failed', D: 'NothingAssessed', E: 'Passed', F: 'TimedOut' };
     const { output, error, calls } = await runFleet({
       input: { ReplicationTaskArns: Object.keys(verdicts).map(TASK), IncludeOnly: 'mysql-check-binlog-format', WarningsBlock: true },
-      outcomes: (arn) => ({ verdict: verdicts[arn.split(':').at(-1)], failing: arn.endsWith(':C') ? ['mysql-check-binlog-format'] : [] }),
+      outcomes: (arn) => ({ verdict: verdicts[arn.split(':').at(-1)], failing: arn.endsWith(':C') ? ['mysql-check-binlog-format'] : [], more: REASONS[arn.split(':').at(-1)] }),
     });
     assert.equal(error, undefined, String(error));
     assert.equal(output.Verdict, 'Failed', 'the worst of the tasks');
+    // Why, in one line per task: the first reason in DMS's words and how many more, or why there are none.
+    assert.equal(output.Tasks[2].Why, 'mysql-check-binlog-format (failed): The binlog_format parameter of the source is MIXED; change data capture needs ROW (and 2 more)');
+    assert.equal(output.Tasks[3].Why, "No reasons from DMS: DMS wrote no summary.json in the run's ResultLocation (S3: NoSuchKey)");
+    assert.equal(output.Tasks[0].Why, undefined, 'a pass has no reasons');
     assert.equal(output.TaskCount, 6);
     assert.deepEqual(output.Counts, { Passed: 2, PassedWithWarnings: 1, Failed: 1, NothingAssessed: 1, TimedOut: 1 });
     assert.deepEqual(output.Tasks.map((t) => [t.ReplicationTaskArn.split(':').at(-1), t.Verdict]), Object.entries(verdicts));
@@ -525,7 +543,9 @@ describe('fleet state machine', () => {
       const i = ids.indexOf(arn.split(':').at(-1));
       if (i % 97 === 0) return { error: 'RunNotStarted', cause: '{"not": "json'.repeat(500) };
       const verdict = verdicts[i % verdicts.length];
-      return { verdict, failing: verdict === 'Failed' || verdict === 'Errored' ? failing : [] };
+      // As many of the longest reasons as the verdict function keeps in its 16 KiB.
+      const reasons = { Reasons: failing.slice(0, 9).map((name) => ({ Assessment: name.slice(0, 128), Result: 'failed', Reason: 'r'.repeat(500), Details: `s3://${'b'.repeat(63)}/${'f'.repeat(800)}/${name}.json` })), ReasonsNotListed: 141 };
+      return { verdict, failing: verdict === 'Failed' || verdict === 'Errored' ? failing : [], more: verdict === 'Failed' ? reasons : verdict === 'Errored' ? { ReasonsUnavailable: 'u'.repeat(400) } : {} };
     };
     const { output, error, calls, measure: m } = await runFleet({ input: { ReplicationInstanceArn: INSTANCE }, pages: everyPage(), outcomes, values: { FleetConcurrency: '40' } });
     assert.equal(error, undefined, String(error));
@@ -537,6 +557,8 @@ describe('fleet state machine', () => {
     const detail = JSON.parse(calls.putObject.find((p) => p.Key.endsWith(`${failed.ReplicationTaskArn.split(':').at(-1)}.json`)).Body);
     assert.equal(detail.FailingAssessmentCount, 150);
     assert.ok(detail.Truncated || detail.FailingAssessments.length === 5, 'at most 5 names, or none when the entry would pass 1,000 characters');
+    assert.ok(detail.Truncated || (detail.Why.length <= 300 && detail.Why.endsWith('\u2026')), detail.Why);
+    assert.ok(JSON.stringify(detail).length <= 1000);
     assertLimits(`${MAX_TASKS} tasks, every verdict`, { measure: m, calls, output });
   });
 

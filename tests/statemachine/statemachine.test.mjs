@@ -23,6 +23,7 @@ import {
   statesOf,
 } from './limits.mjs';
 import { startFakeDms } from './fake-dms.mjs';
+import { startLocalS3 } from './local-s3.mjs';
 import { startFunction, VERDICT_FUNCTION } from './function-host.mjs';
 import { assertPutMetricDataRequest } from './cloudwatch-model.mjs';
 
@@ -58,12 +59,30 @@ const RESULTS = {
 };
 const IN_PROGRESS = ['starting', 'provisioning', 'running'];
 
+/** What DMS would say of an assessment that did not pass (the tests' own sentences). */
+const SENTENCE = (name, result) => `${name} ${result}: the source is not set up as the migration needs`;
+/**
+ * A run's summary.json in the shape of the one public sample (docs/aws-facts.md, "The run's result files"):
+ * each assessment in the list of its result.
+ */
+function summaryOf(assessments, sentence = SENTENCE) {
+  const lists = { passed: [], failed: [], error: [], warning: [], cancelled: [] };
+  for (const [name, status] of assessments) {
+    lists[status]?.push({ 'test-name': name, 'test-result': status, 'test-result-details': sentence(name, status), 'results-summary': { passed: 'N/A', warning: 'N/A', failed: 'N/A' } });
+  }
+  return { version: '0.0.2', 'overall-test-result': lists.failed.length ? 'failed' : 'passed', summary: lists };
+}
+
 let dms;
+let s3;
 let fn;
 let takeVerdict;
 before(async () => {
   dms = await startFakeDms();
-  fn = await startFunction({ dmsUrl: dms.url });
+  s3 = await startLocalS3();
+  await s3.bucket('dms-assessment-results-123456789012');
+  await s3.bucket('dms-serverless-premigration-results-abc');
+  fn = await startFunction({ dmsUrl: dms.url, env: { AWS_ENDPOINT_URL_S3: s3.url } });
   // The verdict function, invoked as lambda:invoke does: its errorType becomes the error's name.
   takeVerdict = async (payload) => {
     const { status, body } = await fn.invoke(payload, VERDICT_FUNCTION);
@@ -74,7 +93,20 @@ before(async () => {
 after(async () => {
   await fn?.stop();
   await dms?.close();
+  await s3?.stop();
 });
+
+/**
+ * Writes the run's summary.json in its result folder once, as DMS does when a run ends: `ended.summary` when
+ * given (`null`: DMS wrote none), else one made from its assessments. (moto refuses an unsigned overwrite.)
+ */
+const summariesWritten = new Set();
+async function writeSummary(bucket, folder, status, ended) {
+  const key = `${bucket}/${folder}/summary.json`;
+  if (ended.summary === null || IN_PROGRESS.includes(status) || summariesWritten.has(key)) return;
+  summariesWritten.add(key);
+  await s3.put(bucket, `${folder}/summary.json`, ended.summary ?? summaryOf(ended.assessments));
+}
 
 const raise = ({ name, message }) => {
   throw Object.assign(new Error(message), { name });
@@ -143,6 +175,7 @@ async function execute({
               run.ReplicationTaskAssessmentRunArn,
               ended.assessments.map(([IndividualAssessmentName, Status]) => ({ IndividualAssessmentName, Status })),
             );
+            await writeSummary(run.ResultLocationBucket, run.ResultLocationFolder, status, ended);
           }
           return { ReplicationTaskAssessmentRuns: [{ ...run }] };
         },
@@ -167,6 +200,7 @@ async function execute({
               run.PremigrationAssessmentRunArn,
               ended.assessments.map(([IndividualAssessmentName, Status]) => ({ IndividualAssessmentName, Status })),
             );
+            await writeSummary(run.ResultLocationBucket, run.ResultLocationFolder, status, ended);
           }
           return { Replications: [structuredClone(replication)] };
         },
@@ -359,7 +393,8 @@ describe('state machine', () => {
       Skipped: [],
     });
     assert.deepEqual(verdict.ResultStatistic, RESULTS.failed.ResultStatistic);
-    assert.equal(verdict.ResultLocation, 's3://dms-assessment-results-123456789012/');
+    // The run's own folder, named for it, at the bucket's root (no RESULT_LOCATION_FOLDER).
+    assert.equal(verdict.ResultLocation, `s3://dms-assessment-results-123456789012/${verdict.AssessmentRunName}/`);
   });
 
   test('a run that never ends is cancelled once the maximum wait is spent, and fails as AssessmentTimedOut', async () => {
@@ -423,6 +458,41 @@ describe('state machine', () => {
     assert.match(message.Message, new RegExp(`run ${run.AssessmentRunName} of the DMS task ${TASK('NOTIFY')} ended with the verdict Failed\\.`));
     assert.ok(message.Message.includes(run.ReplicationTaskAssessmentRunArn));
     assert.deepEqual(JSON.parse(message.Message.split('The verdict in full:\n')[1]), { ...verdict });
+  });
+
+  test("a failed run's verdict, event, message and cause give DMS's reason for each assessment that did not pass", async () => {
+    const { error, verdict, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('REASONS') },
+      statuses: ['failed'],
+      values: { NotificationTopicArn: TOPIC },
+    });
+    assert.equal(error.name, 'AssessmentFailed');
+    const run = dms.runs.at(-1);
+    assert.equal(run.ResultLocationFolder, run.AssessmentRunName, "the run's own folder, at the bucket's root without a folder asked for");
+    const file = (name) => `s3://dms-assessment-results-123456789012/${run.ResultLocationFolder}/${name}.json`;
+    const reason = (name, result) => ({ Assessment: name, Result: result, Reason: SENTENCE(name, result), Details: file(name) });
+    const expected = [reason('mysql-check-binlog-format', 'failed'), reason('mysql-check-target-privileges', 'warning')];
+    assert.deepEqual(verdict.Reasons, expected, 'the cause');
+    assert.deepEqual(calls.publish[0].Entries[0].Detail.Reasons, expected, 'the event');
+    const message = calls.notify[0].Message;
+    const lines = expected.map((r) => `- ${r.Assessment} (${r.Result}): ${r.Reason}\n  ${r.Details}`).join('\n');
+    assert.ok(message.includes(`ended with the verdict Failed.\n\nWhy, in DMS's words:\n${lines}\n\nAssessment run: `), message);
+    assert.deepEqual(JSON.parse(message.split('The verdict in full:\n')[1]).Reasons, expected);
+  });
+
+  test('a run whose summary.json DMS did not write keeps its verdict; the event, message and cause say why there are no reasons', async () => {
+    const { error, verdict, calls } = await execute({
+      input: { ReplicationTaskArn: TASK('NOSUMMARY') },
+      statuses: ['failed'],
+      results: { ...RESULTS.failed, summary: null },
+      values: { NotificationTopicArn: TOPIC },
+    });
+    assert.equal(error.name, 'AssessmentFailed');
+    assert.deepEqual(verdict.Assessments.Failed, ['mysql-check-binlog-format']);
+    assert.equal(verdict.Reasons, undefined);
+    assert.match(verdict.ReasonsUnavailable, /^DMS wrote no summary\.json in the run's ResultLocation \(S3: NoSuchKey/);
+    assert.equal(calls.publish[0].Entries[0].Detail.ReasonsUnavailable, verdict.ReasonsUnavailable);
+    assert.ok(calls.notify[0].Message.includes(`Failed.\n\nNo reasons from DMS: ${verdict.ReasonsUnavailable}\n\nAssessment run: `), calls.notify[0].Message);
   });
 
   test('a publish that fails after its retries does not lose the verdict: it is the output, with PublishError', async () => {
@@ -982,9 +1052,11 @@ describe('limits', () => {
     // The DMS User Guide's longest list of individual assessments (Oracle sources) has fewer than this.
     const COUNT = 150;
     const failedNames = Array.from({ length: COUNT }, (_, i) => `oracle-check-${String(i).padStart(3, '0')}-`.padEnd(100, 'x'));
+    // Each with a sentence longer than the verdict keeps (500 characters), so that the reasons fill their budget.
     const allFailed = {
       ResultStatistic: { Passed: 0, Failed: COUNT, Error: 0, Warning: 0, Cancelled: 0, Skipped: 0 },
       assessments: failedNames.map((n) => [n, 'failed']),
+      summary: summaryOf(failedNames.map((n) => [n, 'failed']), () => 'r'.repeat(3000)),
     };
     const report = (measured, what) =>
       console.log(
@@ -993,7 +1065,7 @@ describe('limits', () => {
       );
 
     test(`${COUNT} failed assessments with 100-character names, a 5,000-character LastFailureMessage, and publish and notify failing with 5,000-character messages: AssessmentFailed, every limit under 80%`, async () => {
-      const { error, verdict, measured } = await execute({
+      const { error, verdict: cause, calls, measured } = await execute({
         input: { ReplicationTaskArn: TASK('MANYFAILED') },
         statuses: ['failed'],
         results: allFailed,
@@ -1002,13 +1074,26 @@ describe('limits', () => {
         faults: { publish: { name: 'EventBridge.FailedEntry', message: LONG(5000) }, notify: { name: 'SNS.InternalErrorException', message: LONG(5000) } },
       });
       assert.equal(error.name, 'AssessmentFailed');
+      // The verdict in full, as the state machine tried to publish it.
+      const verdict = calls.publish[0].Entries[0].Detail;
       assert.equal(verdict.Assessments.Failed.length, 100);
       assert.deepEqual(verdict.AssessmentsNotListed, { Failed: COUNT - 100, Error: 0, Warning: 0, Skipped: 0 });
       assert.equal(verdict.Assessments.Failed[0], failedNames[0]);
       assert.ok(verdict.LastFailureMessage.length <= 2000);
-      for (const report of [verdict.PublishError, verdict.NotifyError]) {
-        assert.ok(report.Cause.startsWith(LONG(2000)) && report.Cause.endsWith('(5000 characters)'), report.Cause.slice(-40));
-      }
+      // The reasons as many as fit their 16 KiB, each sentence cut to 500 characters, the rest counted.
+      const reasons = verdict.Reasons ?? [];
+      assert.ok(reasons.length > 5 && reasons.length < COUNT, String(reasons.length));
+      assert.equal(reasons.length + verdict.ReasonsNotListed, COUNT);
+      assert.ok(reasons.every((r) => r.Reason.length === 500 && r.Reason.endsWith('(3000 characters)')));
+      assert.ok(Buffer.byteLength(JSON.stringify(reasons)) <= 16 * 1024);
+      assert.ok(calls.notify[0].Message.includes(`(and ${COUNT - 10} more in the verdict event)`));
+      // Too long for a cause with every reason and both reports: the short members, the first 10 reasons without
+      // their files, and the reports' error names.
+      assert.match(cause.CauseShortened, /took \d+ characters/);
+      assert.deepEqual(cause.Reasons, reasons.slice(0, 10).map(({ Details, ...rest }) => rest));
+      assert.equal(cause.ReasonsNotListed, verdict.ReasonsNotListed);
+      assert.deepEqual(cause.PublishError, { Error: 'EventBridge.FailedEntry' });
+      assert.deepEqual(cause.NotifyError, { Error: 'SNS.InternalErrorException' });
       report(measured, `${COUNT} failed assessments`);
     });
 
@@ -1044,6 +1129,13 @@ describe('limits', () => {
       assert.equal(verdict.PublishError.Error, 'EventBridge.FailedEntry');
       assert.match(verdict.CauseShortened, /took \d+ characters/);
       assert.equal(calls.publish[0].Entries[0].Detail.Assessments.Failed.length, 100, 'the event has the verdict in full');
+      // The cause keeps the first 10 reasons, without their files; the event has every reason that fits.
+      assert.equal(verdict.Reasons.length, 10);
+      assert.ok(verdict.Reasons.every((r) => r.Details === undefined && r.Result === 'failed' && r.Reason.startsWith('failed-')), JSON.stringify(verdict.Reasons[0]));
+      const published = calls.publish[0].Entries[0].Detail;
+      assert.ok(published.Reasons.length > 10 && published.Reasons[0].Details.startsWith('s3://'));
+      assert.equal(verdict.ReasonsNotListed, published.ReasonsNotListed);
+      assert.equal(published.Reasons.length + published.ReasonsNotListed, 360);
       report(measured, 'four full lists');
     });
 
@@ -1135,6 +1227,13 @@ describe('DMS Serverless replication configs', () => {
         if (status === 'failed') {
           assert.deepEqual(taken.Assessments.Failed, listed ? ['mysql-check-binlog-format'] : []);
           assert.equal(taken.ResultStatistic.Failed, 1, 'the counts hold whether or not the names are listed');
+          // The reasons come from the run's summary.json in DMS Serverless's bucket, listed names or not.
+          assert.deepEqual(taken.Reasons[0], {
+            Assessment: 'mysql-check-binlog-format',
+            Result: 'failed',
+            Reason: SENTENCE('mysql-check-binlog-format', 'failed'),
+            Details: `s3://dms-serverless-premigration-results-abc/${run.ResultLocationFolder}/mysql-check-binlog-format.json`,
+          });
         }
         assert.deepEqual(calls.publish[0].Entries[0].Resources, [CONFIG(id), run.PremigrationAssessmentRunArn]);
         assert.deepEqual(calls.publish[0].Entries[0].Detail, taken);

@@ -287,13 +287,13 @@ where
                      kms:Decrypt on it"
                 ),
                 (Some("SSE_KMS"), None) => ", and the results are encrypted with SSE_KMS: reading \
-                                            them needs kms:Decrypt on DMS's key"
+                                            them may need kms:Decrypt on the key DMS used"
                     .to_owned(),
                 _ => String::new(),
             };
             format!(
                 "reading {SUMMARY_FILE} was denied: the function's role may read only the stack's \
-                 results bucket{kms} {said}"
+                 results bucket (where a file that does not exist is NoSuchKey){kms} {said}"
             )
         }
         _ => format!("S3 refused to read {SUMMARY_FILE} {said}"),

@@ -338,7 +338,7 @@ async fn a_denied_read_keeps_the_verdict_and_names_what_the_role_may_lack() {
     assert_eq!(
         unavailable(&verdict),
         "reading summary.json was denied: the function's role may read only the stack's results bucket \
-         (S3: AccessDenied: Access Denied)"
+         (where a file that does not exist is NoSuchKey) (S3: AccessDenied: Access Denied)"
     );
 
     let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -275,7 +275,7 @@ def test_the_verdict_function_is_the_second_binary_built_like_the_first(template
 
 
 def test_the_verdict_function_may_only_read_runs_and_their_assessments(template):
-    statement, serverless, _results, _key = [s for name, s in statements(template) if name == "VerdictFunction"]
+    statement, serverless, _results, _missing, _key = [s for name, s in statements(template) if name == "VerdictFunction"]
     # A DMS Serverless run is read through its replication: no resource type for it in the Service
     # Authorization Reference.
     assert serverless["Action"] == "dms:DescribeReplications"
@@ -299,6 +299,10 @@ def test_the_verdict_function_may_read_only_the_stacks_results_and_decrypt_only_
     assert names == {"Bucket": {"Fn::If": ["CreateRoleAndBucket", {"Ref": "ResultsBucket"}, {"Ref": "ResultLocationBucket"}]}}
     start = template["Resources"]["AssessmentRunFunction"]["Properties"]["Environment"]["Variables"]
     assert start["RESULT_LOCATION_BUCKET"] == names["Bucket"]
+    # ListBucket on that bucket alone, so that a missing summary.json is NoSuchKey and not AccessDenied.
+    missing = sid(template, "VerdictFunction", "TellMissingRunResults", conditions)
+    assert missing["Action"] == "s3:ListBucket"
+    assert missing["Resource"]["Fn::Sub"] == ["arn:${AWS::Partition}:s3:::${Bucket}", names]
     key = sid(template, "VerdictFunction", "DecryptRunResults", conditions)
     assert conditions["DecryptRunResults"] == "EncryptWithOwnKey"
     assert "ReadRunResults" not in conditions, "reading the results is always allowed"

@@ -46,7 +46,8 @@ export async function startFunction({ dmsUrl, env = {} }) {
 
   // The first invocation waits for cargo to build the function; a dry run needs no DMS.
   const sample = JSON.parse(readFileSync(path.join(ROOT, 'events/dry-run.json'), 'utf8'));
-  const deadline = Date.now() + 20 * 60 * 1000;
+  const started = Date.now();
+  const deadline = started + 20 * 60 * 1000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`cargo lambda watch exited:\n${logs}`);
     try {
@@ -58,6 +59,8 @@ export async function startFunction({ dmsUrl, env = {} }) {
     if (Date.now() > deadline) throw new Error(`the function did not start:\n${logs}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  // How long cargo took to build (or find built) the functions: a rebuild shows here.
+  console.log(`the functions answered ${((Date.now() - started) / 1000).toFixed(1)} s after cargo lambda watch started`);
 
   return {
     invoke,

@@ -293,7 +293,8 @@ where
             };
             format!(
                 "reading {SUMMARY_FILE} was denied: the function's role may read only the stack's \
-                 results bucket (where a file that does not exist is NoSuchKey){kms} {said}"
+                 results bucket (where a file that does not exist is NoSuchKey), and decrypt only \
+                 with the key the stack was given{kms} {said}"
             )
         }
         _ => format!("S3 refused to read {SUMMARY_FILE} {said}"),

@@ -412,6 +412,14 @@ impl VerdictOutput {
     /// Adds what reading the reasons gave: the reasons, or why there are none.
     pub fn explain(&mut self, read: Result<Reasons, String>) {
         match read {
+            // A summary that lists nothing failing says so: a verdict that did not pass always
+            // has its reasons or a line saying why there are none.
+            Ok(Reasons { listed, not_listed }) if listed.is_empty() && not_listed == 0 => {
+                self.reasons_unavailable = Some(format!(
+                    "{} lists no assessment that failed, erred or warned",
+                    reasons::SUMMARY_FILE
+                ));
+            }
             Ok(Reasons { listed, not_listed }) => {
                 self.reasons = listed;
                 self.reasons_not_listed = (not_listed > 0).then_some(not_listed);
@@ -436,12 +444,12 @@ impl VerdictOutput {
 }
 
 /// Whether a verdict is worth its reasons: a run that ended without passing. A passed run has
-/// none; a timed-out or cancelled one has not written its summary.
-pub fn wants_reasons(verdict: Verdict) -> bool {
+/// none; a timed-out, cancelled or still running one has not written its summary.
+pub fn wants_reasons(verdict: Verdict, status: &str) -> bool {
     !matches!(
         verdict,
         Verdict::Passed | Verdict::TimedOut | Verdict::Cancelled
-    )
+    ) && run_status(status) != RunStatus::InProgress
 }
 
 /// Reads the reasons of `run` from its `summary.json`, in at most `time`. A task's run must have
@@ -458,7 +466,9 @@ pub async fn read_reasons(
         .ok_or("DMS gives no result location for the run")?;
     let name = run.assessment_run_name().filter(|n| !n.is_empty());
     if let (false, Some(name)) = (serverless, name) {
-        let own = location.folder == name || location.folder.ends_with(&format!("/{name}"));
+        // The folder as the location keeps it, without a `/` at either end; so the name.
+        let last = name.trim_matches('/');
+        let own = location.folder == last || location.folder.ends_with(&format!("/{last}"));
         if !own {
             return Err(format!(
                 "the run's folder is not named for the run ({}), so {} there may be another \
@@ -674,7 +684,7 @@ impl VerdictApp {
         let described = described
             .map_err(|error| sdk::with_profile_problem(error, self.profile_problem.as_deref()))?;
         let mut output = VerdictOutput::judge(&described, &request)?;
-        if wants_reasons(output.verdict) {
+        if wants_reasons(output.verdict, &output.status) {
             let time = budget
                 .saturating_sub(started.elapsed())
                 .min(reasons::READ_TIMEOUT);

@@ -162,7 +162,7 @@ async fn a_failed_run_says_why_in_dmss_words_from_its_summary() {
 }
 
 #[tokio::test]
-async fn the_published_summary_of_a_run_with_warnings_only_has_no_reasons_to_give() {
+async fn a_summary_that_lists_nothing_failing_says_so_and_keeps_the_verdict() {
     let s3 = LocalS3::start().await;
     s3.bucket(BUCKET).await;
     let published = std::fs::read(concat!(
@@ -176,8 +176,12 @@ async fn the_published_summary_of_a_run_with_warnings_only_has_no_reasons_to_giv
         verdict["Verdict"], "Failed",
         "the reasons never change the verdict"
     );
+    // The one public sample lists a passed assessment only.
     assert!(verdict.get("Reasons").is_none(), "{verdict}");
-    assert!(verdict.get("ReasonsUnavailable").is_none(), "{verdict}");
+    assert_eq!(
+        unavailable(&verdict),
+        "summary.json lists no assessment that failed, erred or warned"
+    );
 }
 
 #[tokio::test]
@@ -270,7 +274,26 @@ async fn a_folder_not_named_for_the_run_is_not_read() {
 }
 
 #[tokio::test]
-async fn a_passed_timed_out_or_cancelled_run_reads_nothing() {
+async fn a_run_named_with_a_trailing_slash_is_read_in_its_own_folder() {
+    let s3 = LocalS3::start().await;
+    s3.bucket(BUCKET).await;
+    s3.put(BUCKET, "nightly/cutover/summary.json", failed_summary())
+        .await;
+    // The start function sends `nightly/cutover/` for the name `cutover/`.
+    let run = the_run("failed")
+        .assessment_run_name("cutover/")
+        .result_location_folder("nightly/cutover/")
+        .build();
+    let verdict = verdict_of(run, s3.client.clone()).await;
+    assert_eq!(
+        verdict["Reasons"].as_array().map(Vec::len),
+        Some(3),
+        "{verdict}"
+    );
+}
+
+#[tokio::test]
+async fn a_passed_timed_out_cancelled_or_unfinished_run_reads_nothing() {
     let s3 = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200))
@@ -295,6 +318,12 @@ async fn a_passed_timed_out_or_cancelled_run_reads_nothing() {
             "cancelling",
             json!({"ReplicationTaskAssessmentRunArn": RUN_ARN}),
             "Cancelled",
+        ),
+        // Errored because it has not ended: it has written no summary yet.
+        (
+            "running",
+            json!({"ReplicationTaskAssessmentRunArn": RUN_ARN}),
+            "Errored",
         ),
     ] {
         let described = describes(the_run(status).result_statistic(clean.clone()).build());
@@ -338,7 +367,8 @@ async fn a_denied_read_keeps_the_verdict_and_names_what_the_role_may_lack() {
     assert_eq!(
         unavailable(&verdict),
         "reading summary.json was denied: the function's role may read only the stack's results bucket \
-         (where a file that does not exist is NoSuchKey) (S3: AccessDenied: Access Denied)"
+         (where a file that does not exist is NoSuchKey), and decrypt only with the key the stack was \
+         given (S3: AccessDenied: Access Denied)"
     );
 
     let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -1,5 +1,5 @@
 // Executes statemachine/assessment.asl.json with aws-local-stepfunctions: the StartAssessmentRun task
-// invokes the real assessment-run function (cargo lambda watch) against a loopback DMS; TakeVerdict is
+// invokes the real assessment-run function (the binary `cargo test` built, under `cargo lambda watch --only-lambda-apis`) against a loopback DMS; TakeVerdict is
 // answered by the real verdict function (the crate's second binary) from that DMS; the SDK-integration
 // tasks (describe, cancel, putEvents, sns:publish, the gate's describe and start) are answered by each test.
 import './polyfill.mjs';

@@ -1,5 +1,7 @@
 //! Starts AWS DMS premigration assessment runs from Step Functions tasks and EventBridge events,
-//! and gives the verdict on a run once it has ended.
+//! and gives the verdict on a run once it has ended: the core of the three ways in, in `src/bin/` —
+//! the start function (`start.rs`), the verdict function (`verdict.rs`) and the command line
+//! (`dms-assessment/`).
 //!
 //! The modules follow an invocation of the start function: [`payload`] (what arrives), [`config`]
 //! (defaults from the environment), [`request`] (what is sent, after defaults and validation, named
@@ -7,7 +9,7 @@
 //! returned) and [`error`] (the names Step Functions sees); [`home`] keeps the calls where the
 //! function runs. [`verdict`] is the verdict function's, on the same [`dms`] and [`error`], with
 //! [`reasons`] reading why from the run's result files. [`sdk`]
-//! loads the SDK's configuration and [`logging`] sets up the logs, for both.
+//! loads the SDK's configuration and [`logging`] sets up the logs, for all three.
 
 pub mod config;
 pub mod dms;

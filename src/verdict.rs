@@ -194,6 +194,11 @@ enum RunStatus {
     Unknown,
 }
 
+/// Whether a run with this status has yet to end: `starting`, `provisioning` or `running`.
+pub fn in_progress(status: &str) -> bool {
+    run_status(status) == RunStatus::InProgress
+}
+
 fn run_status(status: &str) -> RunStatus {
     match status {
         "starting" | "provisioning" | "running" => RunStatus::InProgress,
@@ -540,8 +545,18 @@ pub async fn describe_serverless(
             other => other,
         }
     };
-    let (replication, individuals) =
-        tokio::try_join!(serverless::replication(client, config_arn), listed)?;
+    let (run, individuals) = tokio::try_join!(serverless_run(client, config_arn, run_arn), listed)?;
+    Ok(Described { run, individuals })
+}
+
+/// A DMS Serverless run, read from the replication's `PremigrationAssessmentStatuses` as a task's
+/// run: the members are the same.
+pub async fn serverless_run(
+    client: &Client,
+    config_arn: &str,
+    run_arn: &str,
+) -> Result<ReplicationTaskAssessmentRun, Error> {
+    let replication = serverless::replication(client, config_arn).await?;
     let status = replication
         .as_ref()
         .and_then(|r| {
@@ -557,7 +572,7 @@ pub async fn describe_serverless(
                 validate::quoted(config_arn)
             ),
         })?;
-    let run = ReplicationTaskAssessmentRun::builder()
+    Ok(ReplicationTaskAssessmentRun::builder()
         .replication_task_assessment_run_arn(run_arn)
         .set_status(status.status().map(str::to_owned))
         .set_result_statistic(status.result_statistic().cloned())
@@ -570,11 +585,11 @@ pub async fn describe_serverless(
         .set_replication_task_assessment_run_creation_date(
             status.premigration_assessment_run_creation_date().cloned(),
         )
-        .build();
-    Ok(Described { run, individuals })
+        .build())
 }
 
-async fn find_run(
+/// A task's run, as DMS lists it; `None` when DMS lists none with that ARN.
+pub async fn find_run(
     client: &Client,
     run_arn: &str,
 ) -> Result<Option<ReplicationTaskAssessmentRun>, Error> {
@@ -660,30 +675,64 @@ impl VerdictApp {
         let payload = event.into_json()?;
         tracing::debug!(%payload, "payload");
         let request = VerdictRequest::parse(&payload)?;
-        let run_arn = &request.replication_task_assessment_run_arn;
+        let budget = dms::budget(context.deadline, SystemTime::now());
+        // Boxed: the future of every call inside it is too deep for the layout of the runtime's.
+        let (output, _) =
+            Box::pin(self.verdict(&request, &context.invoked_function_arn, budget)).await?;
+        Ok(output)
+    }
+
+    /// Refuses, before any call, a run (or a replication config) of another Region than DMS is
+    /// called in, and in Lambda (`function_arn` not empty) of another account; and a missing Region.
+    pub fn check(&self, request: &VerdictRequest, function_arn: &str) -> Result<(), Error> {
         let region = self.client.config().region().map(|r| r.as_ref());
-        let home = Home::of(&context.invoked_function_arn, region);
+        let home = Home::of(function_arn, region);
         home.check(
             "ReplicationTaskAssessmentRunArn",
-            run_arn,
+            &request.replication_task_assessment_run_arn,
             Scope::RegionAndAccount,
         )?;
+        if let Some(config) = &request.replication_config_arn {
+            home.check("ReplicationConfigArn", config, Scope::RegionAndAccount)?;
+        }
         if home.region().is_none() {
             return Err(sdk::no_region(self.profile_problem.as_deref()));
         }
-        let budget = dms::budget(context.deadline, SystemTime::now());
+        Ok(())
+    }
+
+    /// The DMS client, for a caller that follows the run itself (the command line's `wait`).
+    pub fn dms(&self) -> &Client {
+        &self.client
+    }
+
+    /// `error`, with the profile that was not found when credentials failed.
+    pub fn with_profile_problem_of(&self, error: Error) -> Error {
+        sdk::with_profile_problem(error, self.profile_problem.as_deref())
+    }
+
+    /// The verdict on the run of `request`, with its reasons when it [`wants_reasons`], in at most
+    /// `budget`; and what DMS said of the run, for a report of every individual assessment.
+    /// `function_arn` is the caller's own ARN where it has one (in Lambda), else empty: a run of
+    /// another Region is refused, and in Lambda one of another account too.
+    pub async fn verdict(
+        &self,
+        request: &VerdictRequest,
+        function_arn: &str,
+        budget: Duration,
+    ) -> Result<(VerdictOutput, Described), Error> {
+        self.check(request, function_arn)?;
+        let run_arn = &request.replication_task_assessment_run_arn;
         let started = tokio::time::Instant::now();
         let described = match &request.replication_config_arn {
             Some(config) => {
-                home.check("ReplicationConfigArn", config, Scope::RegionAndAccount)?;
                 let described = Box::pin(describe_serverless(&self.client, config, run_arn));
                 dms::within(budget, described).await
             }
             None => dms::within(budget, describe(&self.client, run_arn)).await,
         };
-        let described = described
-            .map_err(|error| sdk::with_profile_problem(error, self.profile_problem.as_deref()))?;
-        let mut output = VerdictOutput::judge(&described, &request)?;
+        let described = described.map_err(|error| self.with_profile_problem_of(error))?;
+        let mut output = VerdictOutput::judge(&described, request)?;
         if wants_reasons(output.verdict, &output.status) {
             let time = budget
                 .saturating_sub(started.elapsed())
@@ -691,7 +740,7 @@ impl VerdictApp {
             let serverless = request.replication_config_arn.is_some();
             output.explain(read_reasons(&self.s3, &described.run, serverless, time).await);
         }
-        Ok(output)
+        Ok((output, described))
     }
 }
 

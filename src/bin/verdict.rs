@@ -1,3 +1,6 @@
+//! The verdict function, `dms-assessment-verdict`: the Lambda runtime loop over [`VerdictApp`], with
+//! logging and the SDK clients built once.
+
 use aws_sdk_databasemigration::Client;
 use dms_assessment_run::verdict::VerdictApp;
 use dms_assessment_run::{logging, payload::Event, sdk};

@@ -994,7 +994,7 @@ describe('limits', () => {
       test(`${member}: true fails as InvalidInput, saying why, before the function is called`, async () => {
         const { error, calls } = await execute({ input: { ReplicationTaskArn: TASK('DRY'), [member]: true } });
         assert.equal(error.name, 'InvalidInput');
-        assert.match(error.message, /a dry run starts none.*cargo run --example invoke/);
+        assert.match(error.message, /a dry run starts none.*cargo run --bin dms-assessment -- start --dry-run/);
         assert.equal(calls.start.length, 0);
       });
     }

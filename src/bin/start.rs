@@ -1,3 +1,6 @@
+//! The start function, `dms-assessment-run`: the Lambda runtime loop over [`App`], with logging, the
+//! SDK client and the defaults built once.
+
 use aws_sdk_databasemigration::Client;
 use dms_assessment_run::{logging, payload::Event, sdk, App, Defaults};
 use lambda_runtime::{run, service_fn, LambdaEvent};

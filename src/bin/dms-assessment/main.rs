@@ -98,7 +98,7 @@ async fn run(cli: Cli) -> Exit {
         });
         App::new(client.clone(), defaults).with_profile_problem(profile_problem.clone())
     };
-    let result: Result<Exit, Error> = async {
+    let command = async {
         match &cli.command {
             Command::Start(start) => match start_run(&starts(start), start).await {
                 Ok(output) => shell.print(&output, |out| report::start(out, &output), Exit::Done),
@@ -136,8 +136,18 @@ async fn run(cli: Cli) -> Exit {
                 }
             }
         }
-    }
-    .await;
+    };
+    // Ctrl-C: `wait` says where the run stands (wait.rs), and is polled first to say it; elsewhere,
+    // whatever was started goes on.
+    let result: Result<Exit, Error> = tokio::select! {
+        biased;
+        result = command => result,
+        _ = tokio::signal::ctrl_c() => {
+            say("interrupted: an assessment run already started is left as it is; the same \
+                 --idempotency-key finds it again");
+            Ok(Exit::Interrupted)
+        }
+    };
     result.unwrap_or_else(|error| shell.error(&error))
 }
 

@@ -60,6 +60,7 @@ pub async fn wait(
     let last = RefCell::new(String::new());
     let mut progress = Progress::new(quiet);
     let outcome = tokio::select! {
+        biased;
         // Ctrl-C is taken from the first poll of this future on: before it, the process ends as
         // any other would.
         _ = tokio::signal::ctrl_c() => Ok(Outcome::Interrupted { status: last.borrow().clone() }),

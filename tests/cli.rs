@@ -383,8 +383,33 @@ async fn input_errors_exit_2_and_aws_errors_exit_4_each_in_words() {
     // No Region: the configuration, exit 4.
     let mut command = cli(&dms.uri(), None);
     command.env_remove("AWS_REGION");
-    let no_region = run(command, &["verdict", RUN_ARN]).await;
+    let junit = temp_file("no-region.xml");
+    let no_region = run(
+        command,
+        &["verdict", RUN_ARN, "--junit", junit.to_str().unwrap()],
+    )
+    .await;
     assert_eq!(code(&no_region), 4);
+    // The pipeline's report step finds a report that says why there is no verdict.
+    assert_valid_junit(&junit);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(r#"<testcase name="assessment run" time="0"><error type="InvalidConfiguration" message="no AWS Region"#),
+        "{xml}"
+    );
+    // A member the function would take from its environment: the flag that gives it.
+    let no_role = run(
+        cli(&dms.uri(), None),
+        &["start", "--task-arn", TASK, "--bucket", BUCKET],
+    )
+    .await;
+    assert_eq!(code(&no_role), 2);
+    assert!(
+        stderr(&no_role).contains("ServiceAccessRoleArn is required")
+            && stderr(&no_role).contains("on the command line, each payload member has a flag"),
+        "{}",
+        stderr(&no_role)
+    );
     assert!(
         stderr(&no_region).contains("InvalidConfiguration"),
         "{}",

@@ -7,13 +7,19 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Map, Value};
 
+/// The heading of the options every subcommand takes.
+const GLOBAL: &str = "Global options";
+
 /// The exit codes, stable for a pipeline to branch on.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0    passed (with warnings, unless --warnings-block); for start, wait and list-assessments: done
+  0    passed (with warnings, unless --warnings-block); start, list-assessments: done; wait: the run
+       ended by itself
   1    not passed: Failed, Errored, NothingAssessed, or warnings with --warnings-block
-  2    the input: a flag, a file or a payload that is not valid (InvalidInput)
-  3    timed out or cancelled: the run did not end in --timeout, or was cancelled
+  2    the input: a flag, a file or a payload that is not valid (InvalidInput); a flag clap refuses
+       is said on stderr alone, even with --output json
+  3    timed out or cancelled: the run did not end in --timeout (cancelled or not), or was cancelled
+       or deleted
   4    AWS or the configuration: credentials, the Region, a DMS fault, DMS unreachable
   130  interrupted (Ctrl-C) while waiting: the run is left as it is";
 
@@ -29,17 +35,17 @@ pub struct Cli {
     /// Read NAME=value lines (blank lines and # comments skipped) into the environment first: the
     /// functions' defaults (SERVICE_ACCESS_ROLE_ARN, RESULT_LOCATION_BUCKET, ...) and AWS_REGION. A
     /// variable already set wins.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = GLOBAL)]
     pub env: Option<PathBuf>,
     /// How to print the result on stdout: text for people, or json, the functions' own JSON (an error
     /// as {"errorType", "errorMessage"}).
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text, help_heading = GLOBAL)]
     pub output: Format,
     /// No progress on stderr while waiting.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
     /// The functions' logs on stderr (their level from AWS_LAMBDA_LOG_LEVEL, as in Lambda).
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,

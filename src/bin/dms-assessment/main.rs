@@ -148,7 +148,22 @@ async fn run(cli: Cli) -> Exit {
             Ok(Exit::Interrupted)
         }
     };
-    result.unwrap_or_else(|error| shell.error(&error))
+    result.unwrap_or_else(|error| {
+        // A pipeline's report step finds a report even when no verdict was taken.
+        let junit = match &cli.command {
+            Command::Verdict { judge, .. } | Command::Gate { judge, .. } => judge.junit.as_ref(),
+            _ => None,
+        };
+        if let Some(file) = junit {
+            if let Err(e) = std::fs::write(file, report::junit_error(&error)) {
+                say(&format!(
+                    "--junit {}: the report cannot be written: {e}",
+                    file.display()
+                ));
+            }
+        }
+        shell.error(&error)
+    })
 }
 
 /// Where and how to print.
@@ -191,6 +206,9 @@ impl Shell {
     /// An error: a sentence on stderr, and with `--output json` the functions' error JSON on stdout.
     fn error(&self, error: &Error) -> Exit {
         say(&format!("{}: {error}", error.error_type()));
+        if let Some(hint) = hint(error) {
+            say(hint);
+        }
         if self.format == Format::Json {
             let mut out = io::stdout().lock();
             let _ = report::error_json(&mut out, error).and_then(|()| out.flush());
@@ -199,6 +217,23 @@ impl Shell {
             Error::InvalidInput(_) => Exit::Input,
             _ => Exit::Aws,
         }
+    }
+}
+
+/// What the functions' words mean on the command line, where there is no function environment nor
+/// execution role.
+fn hint(error: &Error) -> Option<&'static str> {
+    match error {
+        Error::InvalidInput(message) if message.contains("in the function's environment") => Some(
+            "on the command line, each payload member has a flag (named in brackets in \
+             `dms-assessment start --help`), and --env FILE sets the environment",
+        ),
+        Error::NoUsableCredentials(_) => Some(
+            "on the command line, credentials come from AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a web identity (AWS_ROLE_ARN with \
+             AWS_WEB_IDENTITY_TOKEN_FILE)",
+        ),
+        _ => None,
     }
 }
 

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
-use dms_assessment_run::output::{DryRunRequest, Output};
+use dms_assessment_run::output::Output;
 use dms_assessment_run::reasons::Reason;
 use dms_assessment_run::verdict::{individual_status, Described, Verdict, VerdictOutput};
 use dms_assessment_run::Error;
@@ -41,12 +41,7 @@ pub fn start(out: &mut (impl Write + ?Sized), output: &Output) -> io::Result<()>
                 out,
                 "{BOLD}Dry run{BOLD:#}: nothing was started. The request it would send:"
             )?;
-            let request = match &dry.request {
-                DryRunRequest::Task(request) => serde_json::to_value(request),
-                DryRunRequest::Config(request) => serde_json::to_value(request),
-            }
-            .map_err(io::Error::other)?;
-            json(out, &request)?;
+            json(out, &dry.request)?;
             for note in &dry.not_checked {
                 writeln!(out, "Not checked: {note}")?;
             }
@@ -270,6 +265,24 @@ pub fn junit(
         .write_xml(&mut bytes)
         .map_err(|e| io::Error::other(e.to_string()))?;
     Ok(bytes)
+}
+
+/// The JUnit report of a command that took no verdict (an input, AWS or configuration error): one
+/// test case, `assessment run`, in error with the error's name and sentence.
+pub fn junit_error(error: &Error) -> Vec<u8> {
+    let case = TestCase::error(
+        "assessment run",
+        Duration::ZERO,
+        error.error_type(),
+        &xml(&error.to_string()),
+    );
+    let mut suite = TestSuiteBuilder::new("dms-assessment");
+    suite.add_testcase(case);
+    let report = ReportBuilder::new().add_testsuite(suite.build()).build();
+    let mut bytes = Vec::new();
+    // Writing into memory fails only on a writer error, which a Vec never gives.
+    let _ = report.write_xml(&mut bytes);
+    bytes
 }
 
 /// A failed assessment: DMS's sentence as the message, and its file as the failure's text.

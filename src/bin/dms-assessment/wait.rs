@@ -84,7 +84,15 @@ async fn follow(
         let run = dms::within(CALL_BUDGET, fetch(app, arn, config))
             .await
             .map_err(|error| app.with_profile_problem_of(error))?;
-        let status = run.status().unwrap_or_default().to_owned();
+        // `Status` is optional in the API reference: a run without one is no answer, as the
+        // verdict function takes it.
+        let status = run
+            .status()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                Error::DmsUnavailable("DMS answered with a run that has no Status".to_owned())
+            })?
+            .to_owned();
         last.replace(status.clone());
         let elapsed = started.elapsed();
         let waited = |status: String| Waited {
@@ -157,8 +165,9 @@ async fn cancel(app: &VerdictApp, arn: &str) -> Result<Option<String>, Error> {
         .map(str::to_owned))
 }
 
-/// Off a terminal, a line at least this often even when nothing changed: some CI systems end a step
-/// that has been silent for 10 minutes.
+/// Off a terminal, a line at least this often even when nothing changed: CircleCI ends a step that
+/// has printed nothing for 10 minutes unless told otherwise (its configuration reference, `run`,
+/// `no_output_timeout`).
 const HEARTBEAT: Duration = Duration::from_secs(300);
 
 /// The progress on stderr: a spinner on a terminal; elsewhere (a CI log) a line at each change, and

@@ -100,10 +100,10 @@ async fn run(cli: Cli) -> Exit {
     };
     let command = async {
         match &cli.command {
-            Command::Start(start) => match start_run(&starts(start), start).await {
-                Ok(output) => shell.print(&output, |out| report::start(out, &output), Exit::Done),
-                Err(error) => Err(error),
-            },
+            Command::Start(start) => {
+                let output = start_run(&starts(start), start).await?;
+                shell.print(&output, |out| report::start(out, &output), Exit::Done)
+            }
             Command::Wait { run, wait } => {
                 wait_for(&verdicts, &shell, &request(run, false)?, wait).await
             }
@@ -116,24 +116,14 @@ async fn run(cli: Cli) -> Exit {
                 gate(&starts(start), &verdicts, &shell, start, wait, judge).await
             }
             Command::ListAssessments { arn } => {
-                let listed = list_assessments(&client, arn, profile_problem.as_deref()).await;
-                match listed {
-                    Ok(names) => {
-                        let member = if arn.contains(":replication-config:") {
-                            "ReplicationConfigArn"
-                        } else {
-                            "ReplicationTaskArn"
-                        };
-                        let listed =
-                            serde_json::json!({member: arn, "IndividualAssessmentNames": names});
-                        shell.print(
-                            &listed,
-                            |out| names.iter().try_for_each(|name| writeln!(out, "{name}")),
-                            Exit::Done,
-                        )
-                    }
-                    Err(error) => Err(error),
-                }
+                let (member, names) =
+                    list_assessments(&client, arn, profile_problem.as_deref()).await?;
+                let listed = serde_json::json!({member: arn, "IndividualAssessmentNames": names});
+                shell.print(
+                    &listed,
+                    |out| names.iter().try_for_each(|name| writeln!(out, "{name}")),
+                    Exit::Done,
+                )
             }
         }
     };
@@ -401,12 +391,12 @@ async fn gate(
 }
 
 /// The names DMS lists for a task or a replication config, after the checks the start function
-/// makes on its ARN.
+/// makes on its ARN; and the member that names the ARN.
 async fn list_assessments(
     client: &aws_sdk_databasemigration::Client,
     arn: &str,
     profile_problem: Option<&str>,
-) -> Result<Vec<String>, Error> {
+) -> Result<(&'static str, Vec<String>), Error> {
     let (subject, member) = if arn.contains(":replication-config:") {
         validate::replication_config_arn(arn)
             .map(|_| (dms::Subject::Config(arn), "ReplicationConfigArn"))
@@ -419,9 +409,10 @@ async fn list_assessments(
     if region.is_none() {
         return Err(sdk::no_region(profile_problem));
     }
-    dms::within(CALL_TIME, dms::applicable_assessments(client, subject))
+    let names = dms::within(CALL_TIME, dms::applicable_assessments(client, subject))
         .await
-        .map_err(|error| sdk::with_profile_problem(error, profile_problem))
+        .map_err(|error| sdk::with_profile_problem(error, profile_problem))?;
+    Ok((member, names))
 }
 
 #[cfg(test)]

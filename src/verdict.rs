@@ -194,6 +194,13 @@ enum RunStatus {
     Unknown,
 }
 
+/// The run's status; `Status` is optional in the API reference, and a run without one is no answer.
+pub fn status_of(run: &ReplicationTaskAssessmentRun) -> Result<&str, Error> {
+    run.status().filter(|s| !s.is_empty()).ok_or_else(|| {
+        Error::DmsUnavailable("DMS answered with a run that has no Status".to_owned())
+    })
+}
+
 /// Whether a run with this status has yet to end: `starting`, `provisioning` or `running`.
 pub fn in_progress(status: &str) -> bool {
     run_status(status) == RunStatus::InProgress
@@ -364,13 +371,7 @@ impl VerdictOutput {
     /// Judges `described`, the run of `request`.
     pub fn judge(described: &Described, request: &VerdictRequest) -> Result<Self, Error> {
         let run = &described.run;
-        let status = run
-            .status()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                Error::DmsUnavailable("DMS answered with a run that has no Status".to_owned())
-            })?
-            .to_owned();
+        let status = status_of(run)?.to_owned();
         let statistic = run.result_statistic().map(ResultStatistic::from);
         let individuals: Vec<Individual> = described
             .individuals
@@ -519,14 +520,21 @@ pub struct Described {
 /// A run DMS does not list is `ResourceNotFoundFault`, DMS's own name for an unknown resource.
 pub async fn describe(client: &Client, run_arn: &str) -> Result<Described, Error> {
     let (run, individuals) = tokio::try_join!(
-        find_run(client, run_arn),
+        task_run(client, run_arn),
         individual_assessments(client, run_arn)
     )?;
-    let run = run.ok_or_else(|| Error::Dms {
+    Ok(Described { run, individuals })
+}
+
+/// A task's run, as DMS lists it; one DMS does not list is `ResourceNotFoundFault`.
+pub async fn task_run(
+    client: &Client,
+    run_arn: &str,
+) -> Result<ReplicationTaskAssessmentRun, Error> {
+    find_run(client, run_arn).await?.ok_or_else(|| Error::Dms {
         code: "ResourceNotFoundFault".to_owned(),
         message: format!("DMS lists no assessment run {}", validate::quoted(run_arn)),
-    })?;
-    Ok(Described { run, individuals })
+    })
 }
 
 /// Describes a DMS Serverless run: its status among the replication's
@@ -588,8 +596,7 @@ pub async fn serverless_run(
         .build())
 }
 
-/// A task's run, as DMS lists it; `None` when DMS lists none with that ARN.
-pub async fn find_run(
+async fn find_run(
     client: &Client,
     run_arn: &str,
 ) -> Result<Option<ReplicationTaskAssessmentRun>, Error> {

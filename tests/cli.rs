@@ -9,7 +9,9 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use common::local_s3::LocalS3;
-use common::loopback::{dms_fault, dms_json, requests_with_target, APPLICABLE, DESCRIBE};
+use common::loopback::{
+    answering, dms_fault, dms_json, requests_with_target, APPLICABLE, DESCRIBE,
+};
 use common::{BUCKET, ROLE, RUN_ARN, TASK};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -80,14 +82,6 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn answer(target: &str, body: Value) -> Mock {
-    Mock::given(header(
-        "x-amz-target",
-        format!("AmazonDMSv20160101.{target}").as_str(),
-    ))
-    .respond_with(dms_json(body))
-}
-
 /// The run as DMS describes it, with `status`, in its own folder of the result bucket.
 fn run_json(status: &str, progress: Option<(i32, i32)>) -> Value {
     let mut run = json!({
@@ -117,20 +111,20 @@ fn runs(status: &str, progress: Option<(i32, i32)>) -> Value {
 /// individual assessments of `statuses`; starts answer with the run, and a cancel is accepted.
 async fn dms(polls: u64, end: &str, statuses: &[(&str, &str)]) -> MockServer {
     let dms = MockServer::start().await;
-    answer(
+    answering(
         "StartReplicationTaskAssessmentRun",
         json!({"ReplicationTaskAssessmentRun": run_json("starting", None)}),
     )
     .mount(&dms)
     .await;
-    answer(
+    answering(
         "DescribeApplicableIndividualAssessments",
         json!({"IndividualAssessmentNames": statuses.iter().map(|(n, _)| n).collect::<Vec<_>>()}),
     )
     .mount(&dms)
     .await;
     if polls > 0 {
-        answer(
+        answering(
             "DescribeReplicationTaskAssessmentRuns",
             runs("running", Some((1, 3))),
         )
@@ -139,7 +133,7 @@ async fn dms(polls: u64, end: &str, statuses: &[(&str, &str)]) -> MockServer {
         .mount(&dms)
         .await;
     }
-    answer("DescribeReplicationTaskAssessmentRuns", runs(end, None))
+    answering("DescribeReplicationTaskAssessmentRuns", runs(end, None))
         .with_priority(2)
         .mount(&dms)
         .await;
@@ -155,13 +149,13 @@ async fn dms(polls: u64, end: &str, statuses: &[(&str, &str)]) -> MockServer {
             })
         })
         .collect();
-    answer(
+    answering(
         "DescribeReplicationTaskIndividualAssessments",
         json!({"ReplicationTaskIndividualAssessments": individuals}),
     )
     .mount(&dms)
     .await;
-    answer(
+    answering(
         "CancelReplicationTaskAssessmentRun",
         json!({"ReplicationTaskAssessmentRun": run_json("cancelling", None)}),
     )
@@ -205,19 +199,15 @@ fn gate_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 async fn s3_with_the_summary() -> LocalS3 {
     let s3 = LocalS3::start().await;
     s3.bucket(BUCKET).await;
-    let summary = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/results/summary-failed.json"
-    ))
-    .unwrap();
+    let summary = common::result_file("summary-failed.json");
     s3.put(BUCKET, &format!("{FOLDER}/summary.json"), summary)
         .await;
     s3
 }
 
 /// Validates `file` against the JUnit XML schema of Jenkins' xunit plugin (junit-10.xsd, which
-/// scripts/tools.sh extracts from pytest's source distribution), with xmlschema.
-fn assert_valid_junit(file: &Path) {
+/// scripts/tools.sh extracts from pytest's source distribution), with xmlschema; its text.
+fn valid_junit(file: &Path) -> String {
     let root = env!("CARGO_MANIFEST_DIR");
     let schema = format!("{root}/.tools/junit-10.xsd");
     let python = format!("{root}/.tools/venv/bin/python");
@@ -241,6 +231,7 @@ fn assert_valid_junit(file: &Path) {
         String::from_utf8_lossy(&checked.stderr),
         std::fs::read_to_string(file).unwrap_or_default()
     );
+    std::fs::read_to_string(file).unwrap()
 }
 
 fn temp_file(name: &str) -> std::path::PathBuf {
@@ -391,8 +382,7 @@ async fn input_errors_exit_2_and_aws_errors_exit_4_each_in_words() {
     .await;
     assert_eq!(code(&no_region), 4);
     // The pipeline's report step finds a report that says why there is no verdict.
-    assert_valid_junit(&junit);
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let xml = valid_junit(&junit);
     assert!(
         xml.contains(r#"<testcase name="assessment run" time="0"><error type="InvalidConfiguration" message="no AWS Region"#),
         "{xml}"
@@ -454,8 +444,7 @@ async fn the_gate_starts_waits_and_fails_with_the_reasons_in_its_junit_report() 
     );
     assert!(!text.contains('\u{1b}') && !progress.contains('\u{1b}'));
 
-    assert_valid_junit(&junit);
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let xml = valid_junit(&junit);
     assert!(
         xml.contains(r#"<testsuite id="0" name="orders-db-gate""#),
         "{xml}"
@@ -507,8 +496,7 @@ async fn warnings_pass_unless_they_block_and_json_is_the_verdict_functions() {
     )
     .await;
     assert_eq!(code(&blocked), 1);
-    assert_valid_junit(&junit);
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let xml = valid_junit(&junit);
     assert!(xml.contains(r#"<failure type="warning""#), "{xml}");
 }
 
@@ -530,8 +518,7 @@ async fn a_run_that_does_not_end_in_time_is_cancelled_and_exits_3() {
         stderr(&output)
     );
     assert_eq!(requests_with_target(&dms, CANCEL).await.len(), 1);
-    assert_valid_junit(&junit);
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let xml = valid_junit(&junit);
     assert!(xml.contains(r#"<testcase name="assessment run""#), "{xml}");
     assert!(xml.contains(r#"<error type="TimedOut""#), "{xml}");
 
@@ -562,7 +549,7 @@ async fn a_run_that_does_not_end_in_time_is_cancelled_and_exits_3() {
 
 async fn dms_running_forever() -> MockServer {
     let dms = MockServer::start().await;
-    answer(
+    answering(
         "DescribeReplicationTaskAssessmentRuns",
         runs("running", None),
     )
@@ -594,8 +581,7 @@ async fn wait_ends_with_the_run_and_verdict_judges_every_end() {
         "{}",
         stdout(&judged)
     );
-    assert_valid_junit(&junit);
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let xml = valid_junit(&junit);
     // The run broke: a test case of its own says so.
     assert!(xml.contains(r#"<testcase name="assessment run""#), "{xml}");
 
@@ -616,10 +602,10 @@ async fn wait_ends_with_the_run_and_verdict_judges_every_end() {
 
 async fn dms_ended(status: &str) -> MockServer {
     let dms = MockServer::start().await;
-    answer("DescribeReplicationTaskAssessmentRuns", runs(status, None))
+    answering("DescribeReplicationTaskAssessmentRuns", runs(status, None))
         .mount(&dms)
         .await;
-    answer(
+    answering(
         "DescribeReplicationTaskIndividualAssessments",
         json!({"ReplicationTaskIndividualAssessments": [{
             "IndividualAssessmentName": "mysql-check-target-privileges",
@@ -714,16 +700,16 @@ async fn serverless_dms(folder: &str, polls: u64, end: &str) -> MockServer {
             }]
         }]})
     };
-    answer("DescribeReplications", replication("running"))
+    answering("DescribeReplications", replication("running"))
         .up_to_n_times(polls)
         .with_priority(1)
         .mount(&dms)
         .await;
-    answer("DescribeReplications", replication(end))
+    answering("DescribeReplications", replication(end))
         .with_priority(2)
         .mount(&dms)
         .await;
-    answer(
+    answering(
         "DescribeReplicationTaskIndividualAssessments",
         json!({"ReplicationTaskIndividualAssessments": []}),
     )
@@ -786,9 +772,8 @@ async fn a_serverless_replication_config_goes_through_the_gate_and_is_never_canc
         "{}",
         stderr(&output)
     );
-    assert_valid_junit(&junit);
     // No individual assessment listed: the run's own test case tells the verdict.
-    let xml = std::fs::read_to_string(&junit).unwrap();
+    let xml = valid_junit(&junit);
     assert!(xml.contains(r#"<testcase name="assessment run""#), "{xml}");
 
     // Past --timeout, a serverless run is left running: DMS documents no cancel of one.

@@ -2,8 +2,11 @@
 //! every sample runs as a dry run, the pipeline's dry run prints its request, and the commands that read
 //! DMS answer against a loopback DMS. Each command is read from the README itself.
 
+mod common;
+
 use std::process::Command;
 
+use common::loopback::answering;
 use serde_json::{json, Value};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_dms-assessment");
@@ -178,18 +181,6 @@ async fn run_readme_line(
     let result = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {output:?}"));
     (output.status.code().expect("an exit code"), result)
-}
-
-fn answering(target: &str, body: Value) -> wiremock::Mock {
-    use wiremock::matchers::header;
-    wiremock::Mock::given(header(
-        "x-amz-target",
-        format!("AmazonDMSv20160101.{target}").as_str(),
-    ))
-    .respond_with(
-        wiremock::ResponseTemplate::new(200)
-            .set_body_raw(body.to_string(), "application/x-amz-json-1.1"),
-    )
 }
 
 const VERDICT_LINE: &str =

@@ -38,11 +38,7 @@ fn summary_key() -> String {
 const CREATED: i64 = 1_767_225_600;
 
 fn failed_summary() -> Vec<u8> {
-    std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/results/summary-failed.json"
-    ))
-    .unwrap()
+    common::result_file("summary-failed.json")
 }
 
 fn the_run(
@@ -165,11 +161,7 @@ async fn a_failed_run_says_why_in_dmss_words_from_its_summary() {
 async fn a_summary_that_lists_nothing_failing_says_so_and_keeps_the_verdict() {
     let s3 = LocalS3::start().await;
     s3.bucket(BUCKET).await;
-    let published = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/results/summary-published.json"
-    ))
-    .unwrap();
+    let published = common::result_file("summary-published.json");
     s3.put(BUCKET, &summary_key(), published).await;
     let verdict = verdict_of(the_run("failed").build(), s3.client.clone()).await;
     assert_eq!(

@@ -46,6 +46,15 @@ pub fn dms_json(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/x-amz-json-1.1")
 }
 
+/// Answers every call of DMS's `operation` with `body`.
+pub fn answering(operation: &str, body: Value) -> Mock {
+    Mock::given(header(
+        "x-amz-target",
+        format!("AmazonDMSv20160101.{operation}").as_str(),
+    ))
+    .respond_with(dms_json(body))
+}
+
 pub fn dms_fault(status: u16, code: &str, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(
         json!({"__type": code, "message": message}).to_string(),

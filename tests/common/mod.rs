@@ -133,6 +133,14 @@ pub fn run_json(task_arn: &str, name: &str, run_arn: &str) -> Value {
     })
 }
 
+/// A result file of `tests/results/` (summary.json samples).
+pub fn result_file(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/results")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// An output as the Lambda runtime sends it: JSON.
 pub fn json(output: dms_assessment_run::output::Output) -> Value {
     serde_json::to_value(output).expect("an output is plain data")

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use aws_sdk_databasemigration::types::ReplicationTaskAssessmentRun;
 use dms_assessment_run::verdict::{self, VerdictApp, VerdictRequest};
-use dms_assessment_run::{dms, validate, Error};
+use dms_assessment_run::{dms, Error};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio::time::Instant;
@@ -84,15 +84,7 @@ async fn follow(
         let run = dms::within(CALL_BUDGET, fetch(app, arn, config))
             .await
             .map_err(|error| app.with_profile_problem_of(error))?;
-        // `Status` is optional in the API reference: a run without one is no answer, as the
-        // verdict function takes it.
-        let status = run
-            .status()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                Error::DmsUnavailable("DMS answered with a run that has no Status".to_owned())
-            })?
-            .to_owned();
+        let status = verdict::status_of(&run)?.to_owned();
         last.replace(status.clone());
         let elapsed = started.elapsed();
         let waited = |status: String| Waited {
@@ -141,12 +133,7 @@ async fn fetch(
 ) -> Result<ReplicationTaskAssessmentRun, Error> {
     match config {
         Some(config) => Box::pin(verdict::serverless_run(app.dms(), config, arn)).await,
-        None => verdict::find_run(app.dms(), arn)
-            .await?
-            .ok_or_else(|| Error::Dms {
-                code: "ResourceNotFoundFault".to_owned(),
-                message: format!("DMS lists no assessment run {}", validate::quoted(arn)),
-            }),
+        None => verdict::task_run(app.dms(), arn).await,
     }
 }
 
